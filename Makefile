@@ -1,0 +1,32 @@
+# The Battle for Kursk, 2024-2025: two commands on a fresh machine.
+#   make book   set up .venv if needed, execute every chapter, build _build/html
+#   make test   set up .venv if needed, run the whole test suite (strict build included)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test clean requirements
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python -m kursk.build html
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-pin every package after editing requirements.in.
+requirements: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt requirements.in
+
+clean:
+	rm -rf _build

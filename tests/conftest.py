@@ -1,0 +1,44 @@
+"""Shared fixtures: the repository, small datasets, and one built copy of the book."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
+                                "*.egg-info", ".ipynb_checkpoints")
+
+
+def make_dataset(folder: Path, *overlays: Path) -> Path:
+    """A ``data/`` folder: the book's own descriptor, the good tables, then overlays."""
+    data = folder / "data"
+    data.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "datapackage.json", data)
+    for table in (TEST_DATA / "good").glob("*.csv"):
+        shutil.copy(table, data)
+    for overlay in overlays:
+        for table in overlay.glob("*.csv"):
+            shutil.copy(table, data)
+    return data
+
+
+def build(book: Path) -> subprocess.CompletedProcess:
+    """Run the book's staged, strict build in ``book``."""
+    return subprocess.run([sys.executable, "-m", "kursk.build", "html"], cwd=book,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory) -> Path:
+    """A copy of the repository, built once, strictly. Tests that change it restore it."""
+    copy = tmp_path_factory.mktemp("book") / "book"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    result = build(copy)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return copy

@@ -1,0 +1,76 @@
+"""Re-create the broken tables of ``bad/`` from ``good/`` (run after changing ``good/``).
+
+Each case damages one table in one way. The ``expected.txt`` of each case is
+written and reviewed by hand: it is what the tests assert, so this script never
+touches it.
+
+    python tests/data/make_bad_cases.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GOOD = HERE / "good"
+BAD = HERE / "bad"
+
+
+def case(name: str, table: str, transform, raw: bool = False) -> None:
+    folder = BAD / name
+    folder.mkdir(parents=True, exist_ok=True)
+    source = (GOOD / f"{table}.csv").read_bytes()
+    broken = transform(source) if raw else transform(source.decode("utf-8")).encode("utf-8")
+    assert broken != source, f"{name}: the transform changed nothing"
+    (folder / f"{table}.csv").write_bytes(broken)
+
+
+def drop_column(text: str, name: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    index = rows[0].index(name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(row[:index] + row[index + 1:])
+    return out.getvalue()
+
+
+def add_column(text: str) -> str:
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join([lines[0] + ",comment"] + [line + ",x" for line in lines[1:]]) + "\n"
+
+
+SETTLEMENTS = "settlements_held,ukrainian_forces_in_kursk,93,,,exact"
+FIRST_DATES = "about,km2,2024-08-12,2024-08-12"
+SECOND_URL = "https://www.pravda.com.ua/eng/news/2024/08/20/7471164/"
+FIRST_URL = "https://censor.net/en/news/3504348/syrskyi_tells_how_many_territories_in_kursk_region_are_under_the_control_of_afu"
+
+CASES = [
+    ("non-utf8", "claims", lambda b: b.replace(b"first official Ukrainian figure", b"first official Ukrainian figure \xe9"), True),
+    ("byte-order-mark", "sources", lambda b: b"\xef\xbb\xbf" + b, True),
+    ("crlf", "metrics", lambda b: b.replace(b"\n", b"\r\n"), True),
+    ("no-final-newline", "metrics", lambda s: s.rstrip("\n"), False),
+    ("extra-column", "claims", add_column, False),
+    ("missing-column", "claims", lambda s: drop_column(s, "qualifier"), False),
+    ("wrong-type", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,1263,", 'ukrainian_forces_in_kursk,"1,263",'), False),
+    ("bad-date", "claims", lambda s: s.replace(FIRST_DATES, "about,km2,12/08/2024,2024-08-12"), False),
+    ("missing-required", "sources", lambda s: s.replace("news_outlet,original,\nukrpravda", ",original,\nukrpravda"), False),
+    ("bad-enum", "claimants", lambda s: s.replace(",ukraine,", ",ukrain,"), False),
+    ("unknown-source", "claims", lambda s: s.replace("syrskyi,ukrpravda-20240820-syrskyi,Same address", "syrskyi,ukrpravda-20240802-syrskyi,Same address"), False),
+    ("unknown-claimant", "claims", lambda s: s.replace(",syrskyi,censor", ",sirskyi,censor"), False),
+    ("duplicate-id", "claims", lambda s: s.replace("C0003,", "C0002,"), False),
+    ("duplicate-url", "sources", lambda s: s.replace(SECOND_URL, FIRST_URL), False),
+    ("outside-study-period", "claims", lambda s: s.replace(FIRST_DATES, "about,km2,2024-07-12,2024-08-12"), False),
+    ("reported-before-as-of", "claims", lambda s: s.replace("exact,km2,2024-08-20,2024-08-20", "exact,km2,2024-08-20,2024-08-19"), False),
+    ("negative-count", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,-93,,,exact"), False),
+    ("low-above-high", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,,100,93,exact"), False),
+    ("value-and-range", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,93,90,95,exact"), False),
+    ("repost-without-original", "sources", lambda s: s.replace("news_outlet,original,\nukrpravda", "news_outlet,repost,\nukrpravda"), False),
+]
+
+if __name__ == "__main__":
+    for name, table, transform, raw in CASES:
+        case(name, table, transform, raw)
+    print(f"wrote {len(CASES)} cases into {BAD}")

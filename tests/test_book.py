@@ -1,0 +1,122 @@
+"""The strict build: it succeeds, it fails on any fault, it never publishes a
+half-built book, and a data change re-executes the chapters."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import kursk
+
+from conftest import build
+
+pytestmark = pytest.mark.build
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def edited(path: Path, old: str, new: str):
+    original = path.read_text(encoding="utf-8")
+    assert old in original, f"{old!r} not in {path}"
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_book_builds_strictly_with_every_page(book):
+    html = book / "_build" / "html"
+    for page in ("intro.html", "chapters/data-and-methods.html", "chapters/references.html"):
+        assert (html / page).is_file(), page
+    assert (html / "_static" / "kursk" / "vega.js").stat().st_size > 500_000
+    assert "BSD" in (html / "_static" / "kursk" / "vega-licenses.txt").read_text()
+
+
+def _latest_august_area(data_dir: Path):
+    claims = kursk.load(data_dir).claims
+    area = claims[(claims.metric == "area_held") & (claims.unit == "km2")
+                  & (claims.subject == "ukrainian_forces_in_kursk") & (claims.as_of < "2024-09-01")]
+    return area.sort_values("as_of", kind="stable").iloc[-1]
+
+
+def test_glued_numbers_come_from_the_data(book):
+    latest = _latest_august_area(book / "data")
+    text = _text((book / "_build" / "html" / "chapters" / "data-and-methods.html").read_text())
+    assert f"the area at {latest.value:,.0f} square kilometres" in text
+
+
+def test_every_source_is_in_the_bibliography(book):
+    sources = kursk.load(book / "data").sources
+    page = (book / "_build" / "html" / "chapters" / "references.html").read_text()
+    for url in sources.url:
+        assert url in page
+
+
+def test_a_data_change_re_executes_the_chapter(book):
+    page = book / "_build" / "html" / "chapters" / "data-and-methods.html"
+    claims = book / "data" / "claims.csv"
+    latest = _latest_august_area(book / "data")
+    old, new = f"{latest.value:,.0f}", f"{latest.value + 8:,.0f}"
+    row = f"{latest.claim_id},area_held,ukrainian_forces_in_kursk,{latest.value:.0f},"
+    assert f"the area at {old} square kilometres" in _text(page.read_text())
+    try:
+        with edited(claims, row, row.replace(f",{latest.value:.0f},", f",{latest.value + 8:.0f},")):
+            result = build(book)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            after = _text(page.read_text())
+            assert f"the area at {new} square kilometres" in after
+            assert f"the area at {old} square kilometres" not in after
+    finally:
+        assert build(book).returncode == 0
+    assert f"the area at {old} square kilometres" in _text(page.read_text())
+
+
+def test_bad_data_stops_the_build_and_keeps_the_last_good_book(book):
+    published = book / "_build" / "html"
+    before = _digest(published)
+    claims = book / "data" / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if ",area_held," in text)
+    row = lines[line - 1]
+    value = row.split(",")[3]
+    with edited(claims, row, row.replace(f",{value},", f',"{int(value):,}",', 1)):
+        result = build(book)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert (f'data/claims.csv, line {line}, column "value": expected a number written with digits and an '
+            f'optional decimal point (no thousands separators); found "{int(value):,}" [type-error]') in output
+    assert "the build FAILED" in output
+    assert _digest(published) == before
+
+
+@pytest.mark.parametrize("fault", [
+    ("a broken cross-reference", "## Sourcing policy", "## Sourcing policy\n\nSee {numref}`fig-nowhere`."),
+    ("an unknown citation key", "## Sourcing policy", "## Sourcing policy\n\nSee {cite:p}`nowhere-20240101-x`."),
+    ("a failing cell", "## Sourcing policy", "## Sourcing policy\n\n```{code-cell} python\n1 / 0\n```\n"),
+], ids=lambda f: f[0])
+def test_any_warning_or_cell_error_fails_the_build(book, fault):
+    _, old, new = fault
+    published = book / "_build" / "html"
+    before = _digest(published)
+    with edited(book / "chapters" / "data-and-methods.md", old, new):
+        result = build(book)
+    assert result.returncode != 0, f"the build passed despite {fault[0]}"
+    assert _digest(published) == before
+    # and the next build, with the fault gone, succeeds again
+    assert build(book).returncode == 0

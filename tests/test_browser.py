@@ -1,0 +1,63 @@
+"""The built book in Debian's Chromium, with every other host blocked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kursk import charts
+
+from browser import browser, open_page, serve
+from test_data import MARKUP, _markup_claims
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_page_renders_offline_with_its_charts(book):
+    html = book / "_build" / "html"
+    pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                   if "_static" not in p.parts and "_sources" not in p.parts)
+    assert "chapters/data-and-methods.html" in pages
+    charts_seen = 0
+    with serve(html) as base, browser() as b:
+        context = b.new_context()
+        for rel in pages:
+            page, foreign, errors = open_page(context, f"{base}/{rel}", base)
+            expected = page.locator("div.kursk-chart").count()
+            if expected:
+                page.wait_for_selector("div.kursk-chart[data-drawn='true'] svg", timeout=15_000)
+                page.wait_for_function(
+                    "n => document.querySelectorAll(\"div.kursk-chart[data-drawn='true'] svg\").length >= n",
+                    arg=expected, timeout=15_000)
+            assert foreign == [], f"{rel} requested other hosts: {foreign}"
+            assert errors == [], f"{rel} logged errors: {errors}"
+            charts_seen += expected
+            page.close()
+    assert charts_seen >= 1
+
+
+def test_tooltip_shows_markup_from_the_data_as_text(book, tmp_path):
+    claims = _markup_claims(tmp_path)
+    chart = charts.claims_over_time(claims, title="t", y_title="y", description="markup test")
+    site = tmp_path / "site"
+    shutil.copytree(book / "_build" / "html" / "_static" / "kursk", site / "kursk")
+    (site / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<script src='kursk/vega.js'></script><script src='kursk/kursk-charts.js'></script>"
+        "</head><body>" + charts.render(chart.to_dict())["text/html"] + "</body></html>",
+        encoding="utf-8")
+    with serve(site) as base, browser() as b:
+        page, foreign, errors = open_page(b.new_context(), f"{base}/index.html", base)
+        page.wait_for_selector("div.kursk-chart[data-drawn='true'] svg path[aria-roledescription], "
+                               "div.kursk-chart[data-drawn='true'] svg .mark-symbol path")
+        mark = page.locator("div.kursk-chart svg .mark-symbol path").first
+        mark.hover(force=True)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=5000)
+        assert MARKUP in tooltip.inner_text()
+        assert "&lt;script&gt;" in tooltip.inner_html()
+        assert page.evaluate("window.__pwned") is None
+        assert foreign == [] and errors == []

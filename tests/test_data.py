@@ -1,0 +1,107 @@
+"""The data layer: the book's dataset validates, and bad input is refused exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from markdown_it import MarkdownIt
+
+import kursk
+from kursk import charts
+from kursk.data import DataError, validate
+from kursk.tables import markdown_table
+
+from conftest import ROOT, TEST_DATA, make_dataset
+
+BAD_CASES = sorted(p.name for p in (TEST_DATA / "bad").iterdir() if p.is_dir())
+
+
+def test_book_dataset_is_valid():
+    assert validate(ROOT / "data") == []
+
+
+def test_frames_are_typed_from_the_schema():
+    data = kursk.load(ROOT / "data")
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    expected = {"string": "string", "number": "Float64", "date": "datetime64[us]", "boolean": "boolean"}
+    for resource in descriptor["resources"]:
+        frame = data.tables[resource["name"]]
+        assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
+        for field in resource["schema"]["fields"]:
+            assert str(frame[field["name"]].dtype) == expected[field["type"]], field["name"]
+
+
+def test_corpus_has_the_required_kinds_of_fault():
+    assert len(BAD_CASES) >= 12
+    for needed in ("non-utf8", "byte-order-mark", "crlf", "extra-column", "missing-column",
+                   "wrong-type", "missing-required", "unknown-source", "duplicate-id",
+                   "outside-study-period", "negative-count", "low-above-high"):
+        assert needed in BAD_CASES
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_bad_input_is_reported_exactly(case, tmp_path):
+    data = make_dataset(tmp_path, TEST_DATA / "bad" / case)
+    expected = (TEST_DATA / "bad" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert expected, "each case states at least one expected problem"
+    assert [str(p) for p in validate(data)] == expected
+    with pytest.raises(DataError) as error:
+        kursk.load(data)
+    assert str(error.value).splitlines()[1:] == [f"  {line}" for line in expected]
+
+
+def test_good_fixture_is_valid(tmp_path):
+    assert validate(make_dataset(tmp_path)) == []
+
+
+MARKUP = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">'
+
+
+def _markup_claims(tmp_path: Path) -> pd.DataFrame:
+    """The fixture dataset with markup in a claimant's name and a source title."""
+    data = make_dataset(tmp_path)
+    claimants = (data / "claimants.csv").read_text(encoding="utf-8")
+    (data / "claimants.csv").write_text(claimants.replace("Oleksandr Syrskyi", '"' + MARKUP.replace('"', '""') + '"'), encoding="utf-8")
+    assert validate(data) == []  # markup is valid text: it must be escaped, not refused
+    return kursk.load(data).claims_full()
+
+
+def test_markup_in_data_is_inert_in_tables(tmp_path):
+    claims = _markup_claims(tmp_path)
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(
+        markdown_table(claims, {"claimant": "Claimant", "value": "Value"}))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
+
+
+def test_markup_in_data_is_inert_in_chart_html(tmp_path):
+    claims = _markup_claims(tmp_path)
+    chart = charts.claims_over_time(claims, title="t", y_title="y", description=f"about {MARKUP}")
+    html = charts.render(chart.to_dict())["text/html"]
+    # our own spec holder is the only script element; the markup never appears raw
+    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert "<img" not in html
+    payload = html.split('class="kursk-chart-spec">', 1)[1].split("</script>", 1)[0]
+    spec = json.loads(payload)
+    names = {row["claimant"] for rows in spec["datasets"].values() for row in rows}
+    assert names == {MARKUP}
+
+
+def test_claim_labels_keep_the_claimants_hedge():
+    row = {"value": 1294.0, "low": None, "high": None, "qualifier": "about", "unit": "km2"}
+    assert charts.claim_label(row) == "about 1,294 km²"
+    row = {"value": None, "low": 10000.0, "high": 12000.0, "qualifier": "exact", "unit": "people"}
+    assert charts.claim_label(row) == "10,000–12,000 people"
+
+
+def test_every_side_has_one_distinct_colour_and_shape():
+    assert set(charts.SIDE_COLOURS) == set(charts.SIDES) == set(charts.SIDE_SHAPES)
+    assert len(set(charts.SIDE_COLOURS.values())) == len(charts.SIDES)
+    assert len(set(charts.SIDE_SHAPES.values())) == len(charts.SIDES)
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    claimants = next(r for r in descriptor["resources"] if r["name"] == "claimants")
+    side = next(f for f in claimants["schema"]["fields"] if f["name"] == "side")
+    assert set(side["constraints"]["enum"]) == set(charts.SIDES)
