@@ -8,6 +8,6 @@
 
 __version__ = "0.1.0"
 
-from .data import DataError, Dataset, load  # noqa: E402
+from .data import DataError, Dataset, expect_sources, load  # noqa: E402
 
-__all__ = ["DataError", "Dataset", "load", "__version__"]
+__all__ = ["DataError", "Dataset", "expect_sources", "load", "__version__"]

@@ -40,7 +40,7 @@ def entry(row: pd.Series) -> str:
         lines.append(_field("year", "n.d."))
     lines.append(_field("url", row["url"].replace("}", "%7D").replace("{", "%7B")))
     note = f"Accessed {row['accessed']:%Y-%m-%d}"
-    if row["copy"] == "repost":
+    if row["copy_found"] == "repost":
         note += f"; re-post of a text first published by {escape(row['original_publisher'])}"
     lines.append(_field("note", note))
     lines.append("}")

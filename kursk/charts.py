@@ -53,8 +53,19 @@ SIDE_SHAPES = {
     "north_korea": "diamond",
     "united_states": "triangle-up",
     "south_korea": "triangle-down",
-    "united_kingdom": "cross",
-    "independent": "wedge",
+    "united_kingdom": "triangle-right",
+    "independent": "cross",
+}
+
+
+#: The chapters (phases of the battle), in order, with their own colours (Paul Tol's
+#: "muted" scheme), distinct from the party colours.
+CHAPTERS = {
+    "incursion": ("The incursion", "#332288"),
+    "response": ("Russia's response", "#44AA99"),
+    "north_korea": ("North Korea", "#DDCC77"),
+    "recapture": ("The recapture", "#CC6677"),
+    "consequences": ("Consequences", "#882255"),
 }
 
 
@@ -186,7 +197,8 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
     data["mid"] = data["value"].fillna((data["low"] + data["high"]) / 2)
     sides = list(dict.fromkeys(frame["side"]))
     base = alt.Chart(data).encode(
-        x=alt.X("date:T", title="Date the figure refers to", axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+        x=alt.X("date:T", title="Date the figure refers to", scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
         color=alt.Color("side:N", title="Claim made by", scale=side_scale(sides)),
     )
     tooltip = [
@@ -196,10 +208,32 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
     ]
     lines = base.mark_line(opacity=0.6).encode(
         y=alt.Y("value:Q", title=y_title), detail="claimant:N")
-    points = base.mark_point(filled=True, size=90).encode(
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
         y=alt.Y("mid:Q", title=y_title), shape=alt.Shape("side:N", title="Claim made by", scale=shape_scale(sides)),
         tooltip=tooltip)
     ranges = base.transform_filter("isValid(datum.low)").mark_rule(strokeWidth=3, opacity=0.7).encode(
         y="low:Q", y2="high:Q", tooltip=tooltip)
     return alt.layer(lines, ranges, points).properties(
         title=title, description=description, width=width, height=height)
+
+
+def events_per_month(events, *, title: str, description: str) -> alt.Chart:
+    """Stacked bars: events per month, coloured by chapter, with a tooltip per bar."""
+    import pandas as pd
+
+    data = (events.assign(month=events["date"].dt.strftime("%Y-%m-01"),
+                          chapter=events["chapter"].map({k: v[0] for k, v in CHAPTERS.items()}))
+            .groupby(["month", "chapter"]).size().reset_index(name="events"))
+    data = pd.DataFrame(data)
+    order = [label for label, _ in CHAPTERS.values()]
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
+        y=alt.Y("sum(events):Q", title="Events"),
+        color=alt.Color("chapter:N", title="Chapter", sort=order,
+                        scale=alt.Scale(domain=order, range=[c for _, c in CHAPTERS.values()])),
+        order=alt.Order("chapter_order:Q"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
+                 alt.Tooltip("chapter:N", title="Chapter"), alt.Tooltip("events:Q", title="Events")],
+    ).transform_calculate(
+        chapter_order=f"indexof({order!r}, datum.chapter)"
+    ).properties(title=title, description=description, width=560, height=260)

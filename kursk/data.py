@@ -192,6 +192,7 @@ def _check_header(path: Path, shown: str, fields: list[str]) -> list[Problem]:
 # --- step 3: rows ------------------------------------------------------------
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
+_LIST_PATTERN = re.compile(r"\(([\w|]+)\)\(;\(([\w|]+)\)\)\*")
 _POSITION = re.compile(r"position (\d+)")
 
 
@@ -209,7 +210,13 @@ def _constraint_expected(field, name: str, value: str, period: dict) -> str:
     if name == "enum":
         return "one of: " + ", ".join(field.constraints.get("enum", []))
     if name == "pattern":
-        return f"text matching the pattern {field.constraints.get('pattern')}"
+        pattern = field.constraints.get("pattern", "")
+        listed = _LIST_PATTERN.fullmatch(pattern)
+        if listed and listed.group(1) == listed.group(2):
+            return "one or more of " + ", ".join(listed.group(1).split("|")) + ", separated by semicolons"
+        return f"text matching the pattern {pattern}"
+    if name == "maxLength":
+        return f"text of at most {value} characters"
     if name == "unique":
         return "a value used only once in the column"
     return f'a value meeting the constraint "{name}" ({value})'
@@ -227,6 +234,8 @@ def _row_problem(error, resource, shown: str, rules: dict[str, str], period: dic
     if kind == "constraint-error" and field is not None:
         match = _CONSTRAINT.search(error.note or "")
         name, value = match.groups() if match else ("?", error.note)
+        if name == "maxLength":
+            found = f"{len(cell)} characters"
         return Problem(shown, line, column, _constraint_expected(field, name, value, period), found, kind)
     if kind == "unique-error":
         other = _POSITION.search(error.note or "")
@@ -347,3 +356,18 @@ def load(directory: Path | str | None = None) -> Dataset:
     dataset = Dataset(directory, descriptor, tables)
     _CACHE[key] = dataset
     return dataset
+
+
+def expect_sources(rows: pd.DataFrame | pd.Series, *keys: str) -> None:
+    """Check that the prose cites the sources the data gives for these figures.
+
+    Chapters cite sources by key in their text; a figure selected from the data
+    may later come from another source. Call this next to the selection so that
+    the build fails, with this message, instead of citing the wrong source.
+    """
+    found = {rows["source_id"]} if isinstance(rows, pd.Series) else set(rows["source_id"])
+    if found != set(keys):
+        raise AssertionError(
+            f"the text cites {sorted(keys)} for these figures, but the data now gives "
+            f"{sorted(found)}: update the citations in the text"
+        )

@@ -26,7 +26,8 @@ def test_book_dataset_is_valid():
 def test_frames_are_typed_from_the_schema():
     data = kursk.load(ROOT / "data")
     descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text())
-    expected = {"string": "string", "number": "Float64", "date": "datetime64[us]", "boolean": "boolean"}
+    expected = {"string": "string", "number": "Float64", "integer": "Int64", "date": "datetime64[us]",
+                "boolean": "boolean"}
     for resource in descriptor["resources"]:
         frame = data.tables[resource["name"]]
         assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
@@ -37,7 +38,7 @@ def test_frames_are_typed_from_the_schema():
 def test_corpus_has_the_required_kinds_of_fault():
     assert len(BAD_CASES) >= 12
     for needed in ("non-utf8", "byte-order-mark", "crlf", "extra-column", "missing-column",
-                   "wrong-type", "missing-required", "unknown-source", "duplicate-id",
+                   "wrong-type", "missing-required", "unknown-source", "unknown-place", "duplicate-id",
                    "outside-study-period", "negative-count", "low-above-high"):
         assert needed in BAD_CASES
 

@@ -67,6 +67,12 @@ CASES = [
     ("negative-count", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,-93,,,exact"), False),
     ("low-above-high", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,,100,93,exact"), False),
     ("value-and-range", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,93,90,95,exact"), False),
+    ("unknown-place", "event_places", lambda s: s.replace("E001,sudzha", "E001,sudja"), False),
+    ("end-before-start", "events", lambda s: s.replace("2024-08-12,day,,", "2024-08-12,day,2024-08-10,"), False),
+    ("unknown-actor", "events", lambda s: s.replace(",incursion,ukraine,", ",incursion,ukraine;mars,"), False),
+    ("description-too-long", "events", lambda s: s.replace("of Kursk region.", "of Kursk region." + " More." * 50), False),
+    ("population-without-year", "places", lambda s: s.replace(",6036,2010,", ",6036,,"), False),
+    ("coordinate-not-a-number", "places", lambda s: s.replace(",51.19139,", ",51°11′29″N,"), False),
     ("repost-without-original", "sources", lambda s: s.replace("news_outlet,original,\nukrpravda", "news_outlet,repost,\nukrpravda"), False),
 ]
 

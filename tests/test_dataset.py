@@ -1,0 +1,125 @@
+"""The book's dataset: coverage, and checks that the schema alone cannot express."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import kursk
+
+from conftest import ROOT
+
+DATA = kursk.load(ROOT / "data")
+
+#: Generous latitude/longitude extents of each region (degrees), to catch a
+#: swapped or mistyped coordinate; not a border.
+REGION_EXTENTS = {
+    "Kursk": ((50.8, 52.5), (34.0, 38.6)),
+    "Belgorod": ((49.7, 51.5), (35.2, 39.3)),
+    "Bryansk": ((52.0, 54.0), (31.1, 35.4)),
+    "Sumy": ((50.0, 52.4), (32.8, 35.7)),
+}
+AREA_METRICS = {"area_held", "area_recaptured", "area_contested", "area_gained"}
+MI2_PER_KM2 = 1 / 2.589988110336
+
+
+def test_size_and_breadth():
+    sources, claims, events, places = DATA.sources, DATA.claims, DATA.events, DATA.places
+    assert len(sources) >= 60
+    assert sources.publisher.nunique() >= 15
+    assert len(claims) >= 120
+    assert claims.metric.nunique() >= 10
+    assert claims.claimant_id.nunique() >= 8
+    assert len(events) >= 80
+    assert places[["lat", "lon"]].notna().all(axis=1).sum() >= 40
+
+
+def test_every_chapter_has_events_and_the_period_is_covered():
+    counts = DATA.events.chapter.value_counts()
+    for chapter in ("incursion", "response", "north_korea", "recapture", "consequences"):
+        assert counts.get(chapter, 0) >= 10, chapter
+    assert DATA.events.date.min() < pd.Timestamp("2024-08-10")
+    assert DATA.events.date.max() > pd.Timestamp("2025-06-01")
+
+
+def test_contested_metrics_are_marked_and_have_several_claimants():
+    claims = DATA.claims.merge(DATA.claimants, on="claimant_id")
+    flags = DATA.metrics.set_index("metric").contested
+    for metric, group in claims.groupby("metric"):
+        sides = set(group.side)
+        assert bool(flags[metric]) == (len(sides) > 1), f"{metric}: sides {sorted(sides)}"
+        if flags[metric]:
+            assert group.claimant_id.nunique() >= 2, metric
+
+
+def test_every_metric_is_used():
+    assert set(DATA.metrics.metric) == set(DATA.claims.metric)
+
+
+def test_areas_never_exceed_the_region():
+    area = DATA.regions.set_index("region_id").area_km2
+    claims = DATA.claims[DATA.claims.metric.isin(AREA_METRICS) & (DATA.claims.unit != "percent")]
+    assert len(claims)
+    for _, row in claims.iterrows():
+        region = next((r for r in area.index if r.lower() in row.subject), None)
+        limit = area[region] if region else area.max()
+        if row.unit == "mi2":
+            limit *= MI2_PER_KM2
+        else:
+            assert row.unit == "km2", row.claim_id
+        for value in (row.value, row.low, row.high):
+            if pd.notna(value):
+                assert value <= limit, f"{row.claim_id}: {value} {row.unit} > {limit:.0f}"
+
+
+def test_percentages_are_percentages():
+    pct = DATA.claims[DATA.claims.unit == "percent"]
+    assert ((pct[["value", "low", "high"]].fillna(0)) <= 100).all().all()
+
+
+def test_coordinates_fall_inside_their_region():
+    for _, place in DATA.places.iterrows():
+        (lat_lo, lat_hi), (lon_lo, lon_hi) = REGION_EXTENTS[place.oblast]
+        assert lat_lo <= place.lat <= lat_hi, f"{place.place_id}: latitude {place.lat}"
+        assert lon_lo <= place.lon <= lon_hi, f"{place.place_id}: longitude {place.lon}"
+
+
+def test_sources_are_distinct_and_all_used():
+    sources = DATA.sources
+    assert sources.url.is_unique and sources.source_id.is_unique
+    used = (set(DATA.claims.source_id) | set(DATA.event_sources.source_id) | set(DATA.control.source_id)
+            | set(DATA.places.source_id) | set(DATA.regions.source_id))
+    assert set(sources.source_id) - used == set(), "sources nobody cites"
+
+
+def test_reposts_name_their_original_and_originals_do_not():
+    sources = DATA.sources
+    reposts = sources[sources.copy_found == "repost"]
+    assert reposts.original_publisher.notna().all()
+    assert sources[sources.copy_found == "original"].original_publisher.isna().all()
+
+
+def test_every_event_has_a_source():
+    assert set(DATA.events.event_id) == set(DATA.event_sources.event_id)
+
+
+def test_the_data_changelog_records_this_version():
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    changelog = (ROOT / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = re.findall(r"^## (\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)", changelog, re.M)
+    assert entries, "the changelog has dated, versioned entries"
+    assert entries[0][0] == descriptor["version"], "the newest entry is the descriptor's version"
+    dates = [pd.Timestamp(d) for _, d in entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("table", ["claims", "events", "control"])
+def test_dated_rows_lie_in_the_study_period(table):
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    start, end = (pd.Timestamp(descriptor["kursk:studyPeriod"][k]) for k in ("start", "end"))
+    column = {"claims": "as_of", "events": "date", "control": "date"}[table]
+    dates = DATA.tables[table][column]
+    assert dates.between(start, end).all()
