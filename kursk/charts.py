@@ -170,16 +170,15 @@ def claim_label(row) -> str:
 
 
 def _isna(x) -> bool:
-    try:
-        return x != x or x is None
-    except TypeError:
-        return False
+    import pandas as pd
+
+    return x is None or bool(pd.isna(x))
 
 
 def claims_over_time(frame, *, title: str, y_title: str, description: str,
                      width: int = 560, height: int = 320) -> alt.LayerChart:
     """Claims of one quantity over time: one coloured line and marker shape per side,
-    one line per claimant (never joining two claimants), a vertical bar for a range,
+    one line per claimant and subject (never joining two claimants), a vertical bar for a range,
     and a tooltip naming the claimant and the source of every mark."""
     import pandas as pd
 
@@ -193,7 +192,9 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
         "figure": [claim_label(r) for _, r in frame.iterrows()],
         "source": (frame["publisher"].astype(str) + ", " + frame["published"].dt.strftime("%d %b %Y").fillna("n.d.")),
         "key": frame["source_id"].astype(str),
+        "about": frame["subject"].astype(str).str.replace("_", " "),
     })
+    data["series"] = data["claimant"] + " / " + data["about"]
     data["mid"] = data["value"].fillna((data["low"] + data["high"]) / 2)
     sides = list(dict.fromkeys(frame["side"]))
     base = alt.Chart(data).encode(
@@ -203,11 +204,12 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
     )
     tooltip = [
         alt.Tooltip("claimant:N", title="Claimant"), alt.Tooltip("side:N", title="Side"),
+        alt.Tooltip("about:N", title="About"),
         alt.Tooltip("date:T", title="As of", format="%d %B %Y"), alt.Tooltip("figure:N", title="Figure"),
         alt.Tooltip("source:N", title="Source"), alt.Tooltip("key:N", title="Citation key"),
     ]
     lines = base.mark_line(opacity=0.6).encode(
-        y=alt.Y("value:Q", title=y_title), detail="claimant:N")
+        y=alt.Y("value:Q", title=y_title), detail="series:N")
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         y=alt.Y("mid:Q", title=y_title), shape=alt.Shape("side:N", title="Claim made by", scale=shape_scale(sides)),
         tooltip=tooltip)
@@ -237,3 +239,72 @@ def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     ).transform_calculate(
         chapter_order=f"indexof({order!r}, datum.chapter)"
     ).properties(title=title, description=description, width=560, height=260)
+
+
+#: Marks for places that no party's claim is attached to: neutral greys, told apart by shape.
+NEUTRAL_MARKS = {"bridge": ("#555555", "triangle-up"), "plant": ("#111111", "diamond"),
+                 "other": ("#b0b0b0", "circle")}
+
+
+def border_map(geography: dict, places, *, title: str, description: str,
+               legend: dict[str, tuple[str, str]], width: int = 560, height: int = 460) -> alt.LayerChart:
+    """The battle area: borders from the map layer and the places of the dataset.
+
+    ``places`` needs the columns ``lon``, ``lat``, ``name_en``, ``name_ru``,
+    ``name_uk``, ``oblast``, ``status`` (the legend entry of each place),
+    ``detail`` (tooltip text naming who says what, with the source) and
+    ``label`` (text drawn beside the mark, empty for none). ``legend`` maps each
+    status, in legend order, to its (colour, shape): claims by a party take the
+    party's colour (``SIDE_COLOURS``), other places the greys of ``NEUTRAL_MARKS``.
+    """
+    import pandas as pd
+
+    west, south, east, north = geography["bbox"]
+    frame = {"type": "Feature", "properties": {},
+             "geometry": {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}}
+    lines = alt.Chart(alt.Data(values=geography["features"])).mark_geoshape(filled=False).encode(
+        # no legend: the caption says that the solid line is the border and dashed lines are regions
+        stroke=alt.Stroke("properties.kind:N", legend=None,
+                          scale=alt.Scale(domain=["international", "region"], range=["#222222", "#9a9a9a"])),
+        strokeWidth=alt.StrokeWidth("properties.kind:N", scale=alt.Scale(
+            domain=["international", "region"], range=[2.2, 0.9]), legend=None),
+        strokeDash=alt.StrokeDash("properties.kind:N", scale=alt.Scale(
+            domain=["international", "region"], range=[[1, 0], [4, 3]]), legend=None),
+    ).project(type="mercator", fit=frame)
+    data = pd.DataFrame(places)[["lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status",
+                                 "detail", "label"]]
+    data = data[(data.lon >= west) & (data.lon <= east) & (data.lat >= south) & (data.lat <= north)]
+    statuses = [s for s in legend if s in set(data["status"])]
+    unknown = set(data["status"]) - set(legend)
+    if unknown:
+        raise ValueError(f"no legend entry for the statuses {sorted(unknown)}")
+    rank = {s: i for i, s in enumerate(statuses)}
+    data = data.assign(_rank=data["status"].map(rank)).sort_values("_rank", ascending=False)
+    data = data.drop(columns="_rank")
+    base = alt.Chart(data).encode(longitude="lon:Q", latitude="lat:Q")
+    tooltip = [alt.Tooltip("name_en:N", title="Place"), alt.Tooltip("name_ru:N", title="Russian"),
+               alt.Tooltip("name_uk:N", title="Ukrainian"), alt.Tooltip("oblast:N", title="Region"),
+               alt.Tooltip("status:N", title="On this map"), alt.Tooltip("detail:N", title="Who says so")]
+    marks = base.mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=0.6).encode(
+        color=alt.Color("status:N", title="Place", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=[legend[s][0] for s in statuses]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)),
+        shape=alt.Shape("status:N", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=[legend[s][1] for s in statuses]), legend=None),
+        tooltip=tooltip)
+    labels = alt.Chart(data).encode(longitude="lon:Q", latitude="lat:Q").transform_filter(
+        "datum.label != ''").mark_text(
+        align="left", dx=6, dy=-5, fontSize=11, color="#222222").encode(text="label:N", tooltip=tooltip)
+    return alt.layer(lines, marks, labels).project(type="mercator", fit=frame).properties(
+        title=title, description=description, width=width, height=height)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres (haversine, mean Earth radius)."""
+    import math
+
+    radius = 6371.0088
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))

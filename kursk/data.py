@@ -76,10 +76,12 @@ class DataError(ValueError):
 class Dataset:
     """The validated tables as typed pandas frames, plus the descriptor."""
 
-    def __init__(self, directory: Path, descriptor: dict, tables: dict[str, pd.DataFrame]):
+    def __init__(self, directory: Path, descriptor: dict, tables: dict[str, pd.DataFrame],
+                 layers: dict[str, dict] | None = None):
         self.directory = directory
         self.descriptor = descriptor
         self.tables = tables
+        self.layers = layers or {}
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -189,6 +191,39 @@ def _check_header(path: Path, shown: str, fields: list[str]) -> list[Problem]:
     return problems
 
 
+def _is_geojson(resource: dict) -> bool:
+    return resource.get("format") == "geojson"
+
+
+def _check_geojson(path: Path, shown: str, resource: dict) -> list[Problem]:
+    """A map layer: a FeatureCollection of lines, each with a known ``kind``."""
+    kinds = resource.get("kursk:featureKinds", [])
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        return [Problem(shown, error.lineno, None, "valid JSON", error.msg, "json-error")]
+    if collection.get("type") != "FeatureCollection" or not collection.get("features"):
+        return [Problem(shown, None, None, "a GeoJSON FeatureCollection with features",
+                        f"type {collection.get('type')!r}", "geojson-error")]
+    problems = []
+    for index, feature in enumerate(collection["features"]):
+        geometry = feature.get("geometry") or {}
+        kind = (feature.get("properties") or {}).get("kind")
+        if geometry.get("type") not in ("LineString", "MultiLineString"):
+            problems.append(Problem(shown, None, f"features[{index}].geometry",
+                                    "a LineString or MultiLineString", repr(geometry.get("type")), "geojson-error"))
+        if kind not in kinds:
+            problems.append(Problem(shown, None, f"features[{index}].properties.kind",
+                                    "one of: " + ", ".join(kinds), repr(kind), "geojson-error"))
+    return problems
+
+
+def read_geojson(directory: Path, name: str) -> dict:
+    descriptor = read_descriptor(directory)
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    return json.loads((directory / resource["path"]).read_text(encoding="utf-8"))
+
+
 # --- step 3: rows ------------------------------------------------------------
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
@@ -286,6 +321,9 @@ def validate(directory: Path | None = None) -> list[Problem]:
         return problems
 
     for resource in descriptor["resources"]:
+        if _is_geojson(resource):
+            problems += _check_geojson(directory / resource["path"], shown[resource["name"]], resource)
+            continue
         fields = [f["name"] for f in resource["schema"]["fields"]]
         problems += _check_header(directory / resource["path"], shown[resource["name"]], fields)
     if problems:
@@ -293,6 +331,8 @@ def validate(directory: Path | None = None) -> list[Problem]:
 
     package = Package(str(directory / DESCRIPTOR))
     for spec in descriptor["resources"]:
+        if _is_geojson(spec):
+            continue
         resource = package.get_resource(spec["name"])
         resource.dialect.header_rows = [1]
         rules = {rule["formula"]: rule["expected"] for rule in spec.get("kursk:rowChecks", [])}
@@ -349,11 +389,15 @@ def load(directory: Path | str | None = None) -> Dataset:
         raise DataError(problems)
     descriptor = read_descriptor(directory)
     tables = {}
+    layers = {}
     for resource in descriptor["resources"]:
+        if _is_geojson(resource):
+            layers[resource["name"]] = read_geojson(directory, resource["name"])
+            continue
         raw = pd.read_csv(directory / resource["path"], dtype=str, keep_default_na=False,
                           encoding="utf-8")
         tables[resource["name"]] = _typed(raw, resource["schema"]["fields"])
-    dataset = Dataset(directory, descriptor, tables)
+    dataset = Dataset(directory, descriptor, tables, layers)
     _CACHE[key] = dataset
     return dataset
 

@@ -44,6 +44,10 @@ def fields_frame(resource: dict) -> pd.DataFrame:
 def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
     """Display, for every table, its description, size, keys and fields."""
     for resource in descriptor["resources"]:
+        if "schema" not in resource:
+            display(Markdown(f"**{escape(resource['title'])}** (`{resource['path']}`). "
+                             f"{escape(resource['description'])}"))
+            continue
         schema = resource["schema"]
         keys = ", ".join(schema.get("primaryKey", [])) or "none"
         links = "; ".join(

@@ -20,6 +20,7 @@ def make_dataset(folder: Path, *overlays: Path) -> Path:
     data = folder / "data"
     data.mkdir(parents=True)
     shutil.copy(ROOT / "data" / "datapackage.json", data)
+    shutil.copytree(ROOT / "data" / "geography", data / "geography")
     for table in (TEST_DATA / "good").glob("*.csv"):
         shutil.copy(table, data)
     for overlay in overlays:

@@ -122,3 +122,28 @@ def test_any_warning_or_cell_error_fails_the_build(book, fault):
     assert _digest(published) == before
     # and the next build, with the fault gone, succeeds again
     assert build(book).returncode == 0
+
+
+CHAPTERS = ["incursion", "response"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_meets_the_rules_for_chapters(book, chapter):
+    source = (book / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
+    page = (book / "_build" / "html" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    # at least three numbered figures, each with a text alternative and drawn from a chart
+    figures = re.findall(r"```\{glue:figure\} (\S+)\n:name: (\S+)\n:alt: (.+)", source)
+    assert len(figures) >= 3
+    for key, name, alt in figures:
+        assert key == name and len(alt.split()) >= 12, name
+        assert f'id="{name}"' in page
+        assert f"{{numref}}`{name}`" in source, f"{name} is never referred to in the text"
+    assert page.count('class="kursk-chart"') >= len(figures)
+    # every chart in the page has a description for screen readers
+    assert len(re.findall(r'class="kursk-chart" id="[^"]+" role="img" aria-label="[^"]{40,}"', page)) \
+        == page.count('class="kursk-chart"')
+    text = _text(page)
+    assert "Key points" in text and "Data used in this chapter" in text
+    assert re.search(r"They rest on \d+ sources", text)
+    words = len(re.findall(r"[A-Za-z][\w'’-]*", re.sub(r"```.*?```", "", source, flags=re.S)))
+    assert 2000 <= words <= 4500, words

@@ -29,6 +29,9 @@ def test_frames_are_typed_from_the_schema():
     expected = {"string": "string", "number": "Float64", "integer": "Int64", "date": "datetime64[us]",
                 "boolean": "boolean"}
     for resource in descriptor["resources"]:
+        if "schema" not in resource:
+            assert data.layers[resource["name"]]["type"] == "FeatureCollection"
+            continue
         frame = data.tables[resource["name"]]
         assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
         for field in resource["schema"]["fields"]:
@@ -96,6 +99,8 @@ def test_claim_labels_keep_the_claimants_hedge():
     assert charts.claim_label(row) == "about 1,294 km²"
     row = {"value": None, "low": 10000.0, "high": 12000.0, "qualifier": "exact", "unit": "people"}
     assert charts.claim_label(row) == "10,000–12,000 people"
+    row = {"value": pd.NA, "low": 30000.0, "high": 45000.0, "qualifier": "about", "unit": "people"}
+    assert charts.claim_label(row) == "about 30,000–45,000 people"
 
 
 def test_every_side_has_one_distinct_colour_and_shape():

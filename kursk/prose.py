@@ -1,0 +1,99 @@
+"""Numbers for a chapter's prose: glued from the data, with their sources kept.
+
+A chapter creates one :class:`Figures` for the dataset, glues every number its
+text uses through it, and passes every frame it charts through
+:meth:`Figures.track`. At the end, :meth:`Figures.data_note` lists the tables
+and the sources behind the chapter's figures, so that note can never forget one.
+
+Claims are looked up by their stable ``claim_id``. When the text cites the
+source of a figure, pass that key as ``source``: if the data ever attributes
+the figure to another source, the chapter fails to build instead of citing the
+wrong one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+from myst_nb import glue
+
+from .data import Dataset, expect_sources
+
+
+def _number(value: float) -> int | float:
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+class Figures:
+    """The numbers and sources of one chapter."""
+
+    def __init__(self, data: Dataset):
+        self.data = data
+        self._claims = data.claims_full().set_index("claim_id", drop=False)
+        self.tables: set[str] = set()
+        self.sources: set[str] = set()
+
+    # -- claims -----------------------------------------------------------
+    def claim(self, name: str, claim_id: str, source: str | None = None) -> pd.Series:
+        """Glue claim ``claim_id`` as ``name`` (or ``name_low``/``name_high`` for a range)."""
+        row = self._claims.loc[claim_id]
+        if source is not None:
+            expect_sources(row, source)
+        if pd.isna(row["value"]):
+            glue(f"{name}_low", _number(row["low"]), display=False)
+            glue(f"{name}_high", _number(row["high"]), display=False)
+        else:
+            glue(name, _number(row["value"]), display=False)
+        self.tables.update({"claims", "claimants", "sources"})
+        self.sources.add(row["source_id"])
+        return row
+
+    def get(self, claim_id: str) -> pd.Series:
+        """One claim, without gluing it (to compute with)."""
+        return self._claims.loc[claim_id]
+
+    def claims(self, **where) -> pd.DataFrame:
+        """Claims (joined with claimant and source) matching column=value or column=[values]."""
+        frame = self._claims
+        for column, wanted in where.items():
+            wanted = wanted if isinstance(wanted, (list, tuple, set)) else [wanted]
+            frame = frame[frame[column].isin(wanted)]
+        return frame.reset_index(drop=True)
+
+    # -- computed values ----------------------------------------------------
+    def value(self, name: str, value) -> object:
+        """Glue a value computed in the chapter (a count, a difference, a share)."""
+        if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+            value = _number(value)
+        glue(name, value, display=False)
+        return value
+
+    def track(self, frame: pd.DataFrame, *tables: str) -> pd.DataFrame:
+        """Record the sources (and tables) behind a frame that a chart or table shows."""
+        if "source_id" in frame:
+            self.sources.update(frame["source_id"].dropna())
+        self.tables.update(tables or ("claims", "claimants", "sources"))
+        return frame
+
+    def events(self, chapter: str) -> pd.DataFrame:
+        """The events of a chapter (record the ones a figure uses with :meth:`track_events`)."""
+        return self.data.events[self.data.events.chapter == chapter]
+
+    def track_events(self, events: pd.DataFrame) -> pd.DataFrame:
+        """Record the sources of events that a chart or table shows."""
+        links = self.data.event_sources[self.data.event_sources.event_id.isin(events.event_id)]
+        self.track(links, "events", "event_sources", "sources")
+        return events
+
+    # -- the note -------------------------------------------------------------
+    def data_note(self) -> Markdown:
+        """A Markdown note: the tables and the sources behind this chapter's figures."""
+        titles = {r["name"]: (r["title"], r["path"]) for r in self.data.descriptor["resources"]}
+        tables = ", ".join(f"{titles[t][0].lower()} (`data/{titles[t][1]}`)" for t in sorted(self.tables))
+        keys = sorted(self.sources)
+        cites = "; ".join(f"{{cite:t}}`{key}`" for key in keys)
+        return Markdown(
+            f"This chapter's figures and charts come from these tables of the dataset: {tables}. "
+            f"They rest on {len(keys)} sources: {cites}."
+        )
