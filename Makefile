@@ -1,13 +1,18 @@
 # The Battle for Kursk, 2024-2025: two commands on a fresh machine.
 #   make book   set up .venv if needed, execute every chapter, build _build/html
+#               (and the PDF edition beside it when TeX is installed)
+#   make pdf    the PDF edition alone
+#   make lab    open the chapters as notebooks in JupyterLab
 #   make test   set up .venv if needed, run the whole test suite (strict build included)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: book test clean requirements
+.PHONY: book pdf lab test clean requirements
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -17,16 +22,31 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/python -m kursk.build html
+	$(BIN)/python -m kursk.build book
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The PDF edition alone (needs TeX: see the README).
+pdf: $(STAMP)
+	$(BIN)/python -m kursk.build pdf
+
+# JupyterLab with every chapter openable as a notebook (MyST through jupytext).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. chapters
+
+$(TOOLS_STAMP): requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $(TOOLS_STAMP)
+
+test: $(STAMP) $(TOOLS_STAMP)
+	KURSK_CFFCONVERT=$(CURDIR)/$(TOOLS)/bin/cffconvert $(BIN)/python -m pytest
 
 # Re-pin every package after editing requirements.in.
 requirements: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements-tools.txt requirements-tools.in
 
 clean:
 	rm -rf _build

@@ -1,4 +1,4 @@
-"""Build the book without ever publishing a half-built one.
+"""Build the book (HTML and PDF) without ever publishing a half-built one.
 
 ``python -m kursk.build html`` builds strictly (warnings are errors, nitpicky
 references, every cell executed without error) into ``_build/work`` and only
@@ -56,15 +56,72 @@ def build_html(root: Path) -> int:
     return 0
 
 
+#: What the PDF edition needs: programs, and the Debian packages that provide them.
+TEX_NEEDS = {
+    "xelatex": "texlive-xetex",
+    "latexmk": "latexmk",
+    "xindy": "xindy",
+}
+TEX_PACKAGES = ("texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk "
+                "texlive-xetex fonts-freefont-otf xindy")
+PDF_NAME = "battle-for-kursk.pdf"
+
+
+def missing_tex() -> list[str]:
+    """Debian packages the PDF edition needs and this machine lacks."""
+    missing = sorted({pkg for tool, pkg in TEX_NEEDS.items() if shutil.which(tool) is None})
+    fonts = subprocess.run(["fc-list", "FreeSerif"], capture_output=True, text=True) \
+        if shutil.which("fc-list") else None
+    if fonts is None or "FreeSerif" not in fonts.stdout:
+        missing.append("fonts-freefont-otf")
+    return missing
+
+
+def build_pdf(root: Path) -> int:
+    """The whole book as one PDF, through Jupyter Book's LaTeX builder (xelatex)."""
+    missing = missing_tex()
+    if missing:
+        print("kursk.build: cannot build the PDF: missing " + ", ".join(missing) +
+              f". On Debian or Ubuntu: sudo apt-get install --no-install-recommends {TEX_PACKAGES}",
+              file=sys.stderr)
+        return 3
+    latex = root / "_build" / "work" / "_build" / "latex"
+    (latex / PDF_NAME).unlink(missing_ok=True)
+    start = time.monotonic()
+    result = subprocess.run(jupyter_book(root, "pdflatex"), cwd=root)
+    seconds = time.monotonic() - start
+    if result.returncode != 0 or not (latex / PDF_NAME).is_file():
+        shutil.rmtree(root / "_build" / "work" / "_build" / ".doctrees", ignore_errors=True)
+        print(f"kursk.build: the PDF build FAILED after {seconds:.1f} s.", file=sys.stderr)
+        return result.returncode or 1
+    print(f"kursk.build: built the PDF in {seconds:.1f} s.")
+    return 0
+
+
+def build_book(root: Path) -> int:
+    """The PDF (when TeX is installed), then the HTML book that links to it."""
+    if missing_tex():
+        stale = root / "_build" / "work" / "_build" / "latex" / PDF_NAME
+        stale.unlink(missing_ok=True)
+        print("kursk.build: TeX is not installed, so the PDF edition is skipped; to build it: "
+              f"sudo apt-get install --no-install-recommends {TEX_PACKAGES}")
+    else:
+        code = build_pdf(root)
+        if code:
+            return code
+    return build_html(root)
+
+
 def main(argv: list[str]) -> int:
     target = argv[1] if len(argv) > 1 else "html"
     root = Path.cwd().resolve()
     if not (root / "_config.yml").is_file():
         print(f"kursk.build: run it from the book's folder (no _config.yml in {root})", file=sys.stderr)
         return 2
-    if target == "html":
-        return build_html(root)
-    print(f"usage: python -m kursk.build html (unknown target {target!r})", file=sys.stderr)
+    builds = {"html": build_html, "pdf": build_pdf, "book": build_book}
+    if target in builds:
+        return builds[target](root)
+    print(f"usage: python -m kursk.build html|pdf|book (unknown target {target!r})", file=sys.stderr)
     return 2
 
 

@@ -35,8 +35,11 @@ class Figures:
         self.sources: set[str] = set()
 
     # -- claims -----------------------------------------------------------
-    def claim(self, name: str, claim_id: str, source: str | None = None) -> pd.Series:
-        """Glue claim ``claim_id`` as ``name`` (or ``name_low``/``name_high`` for a range)."""
+    def claim(self, name: str, claim_id: str, source: str | None = None) -> None:
+        """Glue claim ``claim_id`` as ``name`` (or ``name_low``/``name_high`` for a range).
+
+        Returns nothing, so that a cell ending with it shows no output; use
+        :meth:`get` for the row itself."""
         row = self._claims.loc[claim_id]
         if source is not None:
             expect_sources(row, source)
@@ -47,7 +50,6 @@ class Figures:
             glue(name, _number(row["value"]), display=False)
         self.tables.update({"claims", "claimants", "sources"})
         self.sources.add(row["source_id"])
-        return row
 
     def get(self, claim_id: str) -> pd.Series:
         """One claim, without gluing it (to compute with)."""
@@ -62,12 +64,11 @@ class Figures:
         return frame.reset_index(drop=True)
 
     # -- computed values ----------------------------------------------------
-    def value(self, name: str, value) -> object:
+    def value(self, name: str, value) -> None:
         """Glue a value computed in the chapter (a count, a difference, a share)."""
         if isinstance(value, (int, float)) or hasattr(value, "dtype"):
             value = _number(value)
         glue(name, value, display=False)
-        return value
 
     def track(self, frame: pd.DataFrame, *tables: str) -> pd.DataFrame:
         """Record the sources (and tables) behind a frame that a chart or table shows."""

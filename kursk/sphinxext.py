@@ -19,12 +19,18 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import zipfile
+
+from docutils import nodes
+
 from . import __version__
 from .bib import bibtex
-from .data import data_files, load
+from .data import data_files, load, read_descriptor
+from .meta import citation
 from .paths import PACKAGE_DIR
 
 STATIC_DIR = PACKAGE_DIR / "static"
+PDF_NAME = "battle-for-kursk.pdf"
 OUT_SUBDIR = "kursk"
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 
@@ -32,7 +38,7 @@ CACHE_DIR = Path("_build") / ".jupyter_cache"
 def inputs_digest(data_dir: Path) -> str:
     """Digest of everything a chapter's output depends on besides its own code."""
     digest = hashlib.sha256()
-    paths = data_files(data_dir)
+    paths = data_files(data_dir) + [data_dir.parent / "CITATION.cff"]
     paths += sorted(PACKAGE_DIR.glob("*.py")) + sorted(STATIC_DIR.rglob("*.*"))
     for path in paths:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -63,10 +69,34 @@ def on_config_inited(app, config) -> None:
     bibfile = root / config.bibtex_bibfiles[0]
     _write_if_changed(bibfile, bibtex(dataset.sources))
 
+    # Version and date, from CITATION.cff only.
+    meta = citation(root)
+    config.version = config.release = str(meta["version"])
+    config.today = str(meta["date-released"])
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = (
+        f"<p>Version {meta['version']}, released {meta['date-released']}. "
+        "Text and data: CC BY 4.0; code: MIT. "
+        f"Dataset version {dataset.descriptor['version']}.</p>"
+    )
+    config.html_theme_options = options
+
 
 def on_builder_inited(app) -> None:
     if app.builder.format == "html":
         app.add_css_file(f"{OUT_SUBDIR}/kursk.css")
+
+
+def on_doctree_resolved(app, doctree, docname) -> None:
+    """The PDF edition leaves the code out (the web book and the notebooks have it)."""
+    if app.builder.format != "latex":
+        return
+    for node in list(doctree.findall(nodes.Element)):
+        if node.get("nb_element") == "cell_code_source" or "cell_input" in node.get("classes", []):
+            node.parent.remove(node)
+    for node in list(doctree.findall(nodes.Element)):
+        if type(node).__name__ == "HideCodeCellNode":
+            node.replace_self(node.children)
 
 
 def _is_thebe(script) -> bool:
@@ -80,6 +110,10 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
     # name a CDN and that Jupyter Book otherwise declares twice on every page.
     if "script_files" in context:
         context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]
+    pdf = Path(app.outdir).parent / "latex" / PDF_NAME
+    if "theme_extra_footer" in context and pdf.is_file():
+        link = context["pathto"](f"_downloads/{PDF_NAME}", 1)
+        context["theme_extra_footer"] += f'<p><a href="{link}">Download the PDF edition</a></p>'
     if "kursk-chart" in context.get("body", ""):
         app.add_js_file(f"{OUT_SUBDIR}/vega.js")
         app.add_js_file(f"{OUT_SUBDIR}/kursk-charts.js")
@@ -111,9 +145,54 @@ def licences_text() -> str:
     return "\n".join(parts)
 
 
+def dataset_zip(data_dir: Path, target: Path) -> Path:
+    """The dataset as one versioned zip: tables, descriptor, map layer, changelog, licence."""
+    descriptor = read_descriptor(data_dir)
+    name = f"kursk-dataset-{descriptor['version']}"
+    path = target / f"{name}.zip"
+    target.mkdir(parents=True, exist_ok=True)
+    files = data_files(data_dir) + [data_dir / "CHANGELOG.md", data_dir / "geography" / "README.md"]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            info = zipfile.ZipInfo(f"{name}/{file.relative_to(data_dir).as_posix()}", date_time=(2024, 8, 6, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.read_bytes())
+        info = zipfile.ZipInfo(f"{name}/LICENSE", date_time=(2024, 8, 6, 0, 0, 0))
+        archive.writestr(info, (data_dir.parent / "LICENSE").read_bytes())
+    return path
+
+
+def write_notebooks(root: Path, cache_path: Path, target: Path) -> list[Path]:
+    """Each executable page as an executed .ipynb: its MyST source with the outputs of this build."""
+    import jupytext
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in sorted((root / "chapters").glob("*.md")):
+        notebook = jupytext.read(source)
+        if not any(cell.cell_type == "code" for cell in notebook.cells):
+            continue
+        _, executed = cache.merge_match_into_notebook(notebook)
+        executed.metadata.pop("jupytext", None)
+        path = target / f"{source.stem}.ipynb"
+        nbformat.write(executed, path)
+        written.append(path)
+    return written
+
+
 def on_build_finished(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    root = Path(app.srcdir)
+    downloads = Path(app.outdir) / "_downloads"
+    dataset_zip(root / "data", downloads)
+    pdf = Path(app.outdir).parent / "latex" / PDF_NAME
+    if pdf.is_file():
+        shutil.copyfile(pdf, downloads / PDF_NAME)
+    write_notebooks(root, Path(app.config.nb_execution_cache_path), downloads / "notebooks")
     out = Path(app.outdir) / "_static" / OUT_SUBDIR
     out.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out / "vega.js", vega_bundle())
@@ -127,5 +206,6 @@ def setup(app):
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context)
+    app.connect("doctree-resolved", on_doctree_resolved)
     app.connect("build-finished", on_build_finished)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
+IGNORE = shutil.ignore_patterns(".venv", ".venv-tools", "_build", ".git", "__pycache__", ".pytest_cache",
                                 "*.egg-info", ".ipynb_checkpoints")
 
 
@@ -29,17 +29,17 @@ def make_dataset(folder: Path, *overlays: Path) -> Path:
     return data
 
 
-def build(book: Path) -> subprocess.CompletedProcess:
-    """Run the book's staged, strict build in ``book``."""
-    return subprocess.run([sys.executable, "-m", "kursk.build", "html"], cwd=book,
+def build(book: Path, target: str = "html") -> subprocess.CompletedProcess:
+    """Run the book's staged, strict build in ``book`` (``html``, ``pdf`` or ``book``)."""
+    return subprocess.run([sys.executable, "-m", "kursk.build", target], cwd=book,
                           capture_output=True, text=True)
 
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Path:
-    """A copy of the repository, built once, strictly. Tests that change it restore it."""
+    """A copy of the repository, built once (PDF, then HTML), strictly. Tests that change it restore it."""
     copy = tmp_path_factory.mktemp("book") / "book"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
-    result = build(copy)
+    result = build(copy, "book")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return copy

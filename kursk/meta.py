@@ -1,0 +1,118 @@
+"""The book's citation metadata, read from ``CITATION.cff`` (its one source).
+
+The version and release date shown in the HTML footer and on the PDF title
+page, the "Cite this chapter" boxes and the "How to cite" page are all made
+from ``CITATION.cff``; nothing restates them by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from IPython.display import Markdown
+
+from .paths import REPO_ROOT
+
+#: Chapter slugs in reading order (the files ``chapters/<slug>.md``); the test
+#: suite guards this list, so that renaming a chapter is a deliberate act.
+CHAPTERS = ["incursion", "response"]
+
+
+def book_root() -> Path:
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "CITATION.cff").is_file() and (folder / "_config.yml").is_file():
+            return folder
+    return REPO_ROOT
+
+
+def citation(root: Path | None = None) -> dict:
+    root = root or book_root()
+    return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def authors(meta: dict) -> str:
+    names = []
+    for author in meta["authors"]:
+        if "name" in author:
+            names.append(author["name"])
+        else:
+            names.append(f"{author['family-names']}, {author['given-names']}")
+    return " and ".join(names)
+
+
+def chapter_title(slug: str, root: Path | None = None) -> str:
+    root = root or book_root()
+    text = (root / "chapters" / f"{slug}.md").read_text(encoding="utf-8")
+    match = re.search(r"^# (.+)$", text, re.M)
+    if not match:
+        raise ValueError(f"chapters/{slug}.md has no title")
+    return match.group(1).strip()
+
+
+def reference(slug: str | None = None, root: Path | None = None) -> str:
+    """A formatted reference (author–date style) to the book or to one chapter."""
+    meta = citation(root)
+    year = str(meta["date-released"])[:4]
+    book = f"*{meta['title']}*, version {meta['version']} ({meta['date-released']})"
+    url = f" {meta['url']}" if meta.get("url") else ""
+    if slug is None:
+        return f"{authors(meta)} ({year}). {book}.{url}"
+    return f"{authors(meta)} ({year}). “{chapter_title(slug, root)}”. In {book}.{url}"
+
+
+def bibtex(slug: str | None = None, root: Path | None = None) -> str:
+    meta = citation(root)
+    fields = {"author": "{" + authors(meta) + "}", "year": str(meta["date-released"])[:4],
+              "version": meta["version"], "note": f"Version {meta['version']}, released {meta['date-released']}"}
+    if meta.get("url"):
+        fields["url"] = meta["url"]
+    if slug is None:
+        kind, key = "book", "kursk-book"
+        fields["title"] = meta["title"]
+    else:
+        kind, key = "incollection", f"kursk-{slug}"
+        fields["title"] = chapter_title(slug, root)
+        fields["booktitle"] = meta["title"]
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+    return f"@{kind}{{{key},\n{body}\n}}"
+
+
+def cite_box(slug: str | None = None, root: Path | None = None) -> Markdown:
+    """A 'Cite this' box: the formatted reference and a BibTeX entry to copy."""
+    what = "this chapter" if slug else "this book"
+    return Markdown(
+        f":::{{admonition}} Cite {what}\n:class: tip\n\n{reference(slug, root)}\n\n"
+        f"```bibtex\n{bibtex(slug, root)}\n```\n:::\n"
+    )
+
+
+def downloads(slug: str) -> Markdown:
+    """Links to this chapter's executed notebook and MyST source (HTML edition only)."""
+    return Markdown(
+        "Take this chapter away: "
+        f'<a href="../_downloads/notebooks/{slug}.ipynb" download>the executed notebook (.ipynb)</a> or '
+        f'<a href="../_sources/chapters/{slug}.md" download>its MyST source (.md)</a>; '
+        "both run from a clone of the repository (see {doc}`how-to-cite`)."
+    )
+
+
+def dataset_box(data) -> Markdown:
+    """How to cite the dataset, with a link to its versioned zip (HTML edition)."""
+    meta = citation()
+    version = data.descriptor["version"]
+    year = str(meta["date-released"])[:4]
+    zip_name = f"kursk-dataset-{version}.zip"
+    reference = (f"{authors(meta)} ({year}). *{data.descriptor['title']}*, dataset version {version}. "
+                 f"Licence {data.descriptor['licenses'][0]['name']}.")
+    entry = (f"@misc{{kursk-dataset-{version},\n  author = {{{{{authors(meta)}}}}},\n"
+             f"  title = {{{data.descriptor['title']}}},\n  year = {{{year}}},\n"
+             f"  version = {{{version}}},\n  note = {{Dataset, version {version}}}\n}}")
+    return Markdown(
+        f":::{{admonition}} Cite the dataset\n:class: tip\n\n{reference}\n\n"
+        f'Download it as <a href="../_downloads/{zip_name}" download>{zip_name}</a>: the CSV tables, '
+        "`datapackage.json`, the map layer, the data changelog and the licence.\n\n"
+        f"```bibtex\n{entry}\n```\n:::\n"
+    )
