@@ -74,7 +74,7 @@ def missing_tex() -> list[str]:
         if shutil.which("fc-list") else None
     if fonts is None or "FreeSerif" not in fonts.stdout:
         missing.append("fonts-freefont-otf")
-    return missing
+    return sorted(missing)
 
 
 def build_pdf(root: Path) -> int:

@@ -170,3 +170,19 @@ def test_pdf_leaves_code_out_and_says_so(book):
     assert "kursk.load()" not in tex and "fig.claim(" not in tex
     intro = (ROOT / "intro.md").read_text(encoding="utf-8")
     assert "PDF edition leaves the code out" in intro
+
+
+def test_without_tex_the_pdf_is_refused_clearly_and_the_book_skips_it(monkeypatch, capsys, tmp_path):
+    from kursk import build as builder
+
+    monkeypatch.setattr(builder.shutil, "which", lambda name: None)
+    assert set(builder.missing_tex()) == {"texlive-xetex", "latexmk", "xindy", "fonts-freefont-otf"}
+    assert builder.build_pdf(tmp_path) == 3
+    message = capsys.readouterr().err
+    assert "cannot build the PDF: missing fonts-freefont-otf, latexmk, texlive-xetex, xindy" in message
+    assert builder.TEX_PACKAGES in message
+
+    monkeypatch.setattr(builder, "build_html", lambda root: 0)
+    assert builder.build_book(tmp_path) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "PDF edition is skipped" in out[0] and builder.TEX_PACKAGES in out[0]
