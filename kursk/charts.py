@@ -209,7 +209,7 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
         alt.Tooltip("source:N", title="Source"), alt.Tooltip("key:N", title="Citation key"),
     ]
     lines = base.mark_line(opacity=0.6).encode(
-        y=alt.Y("value:Q", title=y_title), detail="series:N")
+        y=alt.Y("value:Q", title=y_title), detail="series:N", tooltip=tooltip)
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         y=alt.Y("mid:Q", title=y_title), shape=alt.Shape("side:N", title="Claim made by", scale=shape_scale(sides)),
         tooltip=tooltip)

@@ -186,3 +186,14 @@ def test_without_tex_the_pdf_is_refused_clearly_and_the_book_skips_it(monkeypatc
     assert builder.build_book(tmp_path) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "PDF edition is skipped" in out[0] and builder.TEX_PACKAGES in out[0]
+
+
+def test_figures_have_the_same_numbers_in_html_and_pdf(book):
+    aux = (_latex(book) / "battle-for-kursk.aux").read_text(encoding="utf-8", errors="replace")
+    for slug, labels in STABLE.items():
+        page = (book / "_build" / "html" / "chapters" / f"{slug}.html").read_text(encoding="utf-8")
+        for label in labels:
+            web = re.search(rf'id="{label}".*?<span class="caption-number">Fig\. (\d+) ', page, re.S)
+            pdf = re.search(rf"\\newlabel\{{chapters/{slug}:{label}\}}\{{\{{(\d+)\}}", aux)
+            assert web and pdf, label
+            assert web.group(1) == pdf.group(1), f"{label}: Fig. {web.group(1)} on the web, {pdf.group(1)} in the PDF"
