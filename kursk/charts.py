@@ -162,17 +162,13 @@ def claim_label(row) -> str:
     """The figure as the claimant put it: qualifier, value or range, and unit."""
     def number(x):
         return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
-    if row["value"] is not None and not _isna(row["value"]):
+    import pandas as pd
+
+    if row["value"] is not None and not pd.isna(row["value"]):
         figure = number(row["value"])
     else:
         figure = f"{number(row['low'])}–{number(row['high'])}"
     return f"{QUALIFIER_WORDS[row['qualifier']]}{figure} {UNIT_WORDS[row['unit']]}"
-
-
-def _isna(x) -> bool:
-    import pandas as pd
-
-    return x is None or bool(pd.isna(x))
 
 
 def claims_over_time(frame, *, title: str, y_title: str, description: str,

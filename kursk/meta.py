@@ -76,6 +76,10 @@ def bibtex(slug: str | None = None, root: Path | None = None) -> str:
         kind, key = "incollection", f"kursk-{slug}"
         fields["title"] = chapter_title(slug, root)
         fields["booktitle"] = meta["title"]
+    return _entry(kind, key, fields)
+
+
+def _entry(kind: str, key: str, fields: dict[str, str]) -> str:
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
     return f"@{kind}{{{key},\n{body}\n}}"
 
@@ -107,9 +111,9 @@ def dataset_box(data) -> Markdown:
     zip_name = f"kursk-dataset-{version}.zip"
     reference = (f"{authors(meta)} ({year}). *{data.descriptor['title']}*, dataset version {version}. "
                  f"Licence {data.descriptor['licenses'][0]['name']}.")
-    entry = (f"@misc{{kursk-dataset-{version},\n  author = {{{{{authors(meta)}}}}},\n"
-             f"  title = {{{data.descriptor['title']}}},\n  year = {{{year}}},\n"
-             f"  version = {{{version}}},\n  note = {{Dataset, version {version}}}\n}}")
+    entry = _entry("misc", f"kursk-dataset-{version}", {
+        "author": "{" + authors(meta) + "}", "title": data.descriptor["title"], "year": year,
+        "version": version, "note": f"Dataset, version {version}"})
     return Markdown(
         f":::{{admonition}} Cite the dataset\n:class: tip\n\n{reference}\n\n"
         f'Download it as <a href="../_downloads/{zip_name}" download>{zip_name}</a>: the CSV tables, '

@@ -25,12 +25,12 @@ from docutils import nodes
 
 from . import __version__
 from .bib import bibtex
+from .build import PDF_NAME
 from .data import data_files, load, read_descriptor
 from .meta import citation
 from .paths import PACKAGE_DIR
 
 STATIC_DIR = PACKAGE_DIR / "static"
-PDF_NAME = "battle-for-kursk.pdf"
 OUT_SUBDIR = "kursk"
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 
