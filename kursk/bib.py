@@ -31,7 +31,8 @@ def entry(row: pd.Series) -> str:
     author = row["author"] if not pd.isna(row["author"]) else row["publisher"]
     lines = [f"@misc{{{row['source_id']},",
              _field("author", "{" + escape(author) + "}"),
-             _field("title", escape(row["title"])),
+             # Braced twice, so that the style keeps the headline's capitals as published.
+             _field("title", "{" + escape(row["title"]) + "}"),
              _field("howpublished", escape(row["publisher"]))]
     if not pd.isna(row["published"]):
         lines.append(_field("year", str(row["published"].year)))

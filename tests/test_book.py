@@ -67,6 +67,13 @@ def test_every_source_is_in_the_bibliography(book):
     page = html.unescape((book / "_build" / "html" / "chapters" / "references.html").read_text())
     for url in sources.url:
         assert url in page
+    # titles keep their capitals as published ("Kim Jong Un", not "Kim jong un")
+    text = _text(page)
+    plain = [title for title in sources.title if re.fullmatch(r"[A-Za-z0-9 ,.:'’]+", title)
+             and re.search(r" [A-Z]", title)]
+    assert len(plain) > 20
+    missing = [title for title in plain if title not in text]
+    assert not missing, missing[:5]
 
 
 def test_a_data_change_re_executes_the_chapter(book):
