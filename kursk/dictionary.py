@@ -65,4 +65,4 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
             intro += " Each row must also have " + "; ".join(escape(c["expected"]) for c in checks) + "."
         display(Markdown(intro + "\n\n" + markdown_table(fields_frame(resource), {
             "field": "Field", "type": "Type", "description": "Description",
-            "rules": "Allowed values"})))
+            "rules": "Allowed values"}, widths=[22, 14, 42, 22])))

@@ -23,9 +23,22 @@ def escape(value: object) -> str:
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
 
 
-def markdown_table(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> str:
-    """A pipe table: ``columns`` maps frame columns to header labels (in order)."""
+def markdown_table(frame: pd.DataFrame, columns: dict[str, str] | None = None,
+                   widths: list[int] | None = None) -> str:
+    """A pipe table: ``columns`` maps frame columns to header labels (in order).
+
+    With ``widths`` (relative column widths), a ``list-table`` instead, so that
+    the PDF edition gives each column that share of the page rather than
+    squeezing short identifiers into a sliver."""
     columns = columns or {c: c for c in frame.columns}
+    if widths is not None:
+        assert len(widths) == len(columns), "one width per column"
+        def item(cells):
+            return "* - " + "\n  - ".join(cells)
+        rows = [item([escape(label) for label in columns.values()])]
+        rows += [item([escape(row[c]) for c in columns]) for _, row in frame.iterrows()]
+        options = f":header-rows: 1\n:widths: {' '.join(str(w) for w in widths)}\n"
+        return "```{list-table}\n" + options + "\n" + "\n".join(rows) + "\n```"
     head = "| " + " | ".join(escape(label) for label in columns.values()) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
     rows = ["| " + " | ".join(escape(row[c]) for c in columns) + " |"
