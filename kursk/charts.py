@@ -242,16 +242,27 @@ NEUTRAL_MARKS = {"bridge": ("#555555", "triangle-up"), "plant": ("#111111", "dia
                  "other": ("#b0b0b0", "circle")}
 
 
+# Where a map label sits against its mark: (alignment, dx, dy) in pixels.
+LABEL_OFFSETS = {"right": ("left", 6, -5), "left": ("right", -6, -5),
+                 "above": ("center", 0, -11), "below": ("center", 0, 14)}
+
+
 def border_map(geography: dict, places, *, title: str, description: str,
-               legend: dict[str, tuple[str, str]], width: int = 560, height: int = 460) -> alt.LayerChart:
+               legend: dict[str, tuple[str, str]], rings: dict[str, str] | None = None,
+               width: int = 560, height: int = 460) -> alt.LayerChart:
     """The battle area: borders from the map layer and the places of the dataset.
 
     ``places`` needs the columns ``lon``, ``lat``, ``name_en``, ``name_ru``,
     ``name_uk``, ``oblast``, ``status`` (the legend entry of each place),
     ``detail`` (tooltip text naming who says what, with the source) and
-    ``label`` (text drawn beside the mark, empty for none). ``legend`` maps each
+    ``label`` (text drawn beside the mark, empty for none), and optionally
+    ``label_at`` (where the label goes: ``right``, the default, ``left``, ``above``
+    or ``below``, to keep neighbouring labels apart). ``legend`` maps each
     status, in legend order, to its (colour, shape): claims by a party take the
     party's colour (``SIDE_COLOURS``), other places the greys of ``NEUTRAL_MARKS``.
+    ``rings`` maps the values of an optional ``ring`` column (empty for none) to a
+    colour: an open circle around the mark, with a legend of its own, shows a
+    second claim about the place (for example the other side's counter-claim).
     """
     import pandas as pd
 
@@ -267,8 +278,18 @@ def border_map(geography: dict, places, *, title: str, description: str,
         strokeDash=alt.StrokeDash("properties.kind:N", scale=alt.Scale(
             domain=["international", "region"], range=[[1, 0], [4, 3]]), legend=None),
     ).project(type="mercator", fit=frame)
-    data = pd.DataFrame(places)[["lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status",
-                                 "detail", "label"]]
+    data = pd.DataFrame(places)
+    if "label_at" not in data:
+        data = data.assign(label_at="right")
+    if "ring" not in data:
+        data = data.assign(ring="")
+    data = data[["lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status", "detail", "label",
+                 "label_at", "ring"]].fillna({"label_at": "right", "ring": ""})
+    rings = rings or {}
+    if set(data.ring) - {""} - set(rings):
+        raise ValueError(f"no colour for the rings {sorted(set(data.ring) - {''} - set(rings))}")
+    if not data.label_at.isin(LABEL_OFFSETS).all():
+        raise ValueError(f"label_at must be one of {sorted(LABEL_OFFSETS)}")
     data = data[(data.lon >= west) & (data.lon <= east) & (data.lat >= south) & (data.lat <= north)]
     statuses = [s for s in legend if s in set(data["status"])]
     unknown = set(data["status"]) - set(legend)
@@ -288,11 +309,23 @@ def border_map(geography: dict, places, *, title: str, description: str,
         shape=alt.Shape("status:N", sort=statuses,
                         scale=alt.Scale(domain=statuses, range=[legend[s][1] for s in statuses]), legend=None),
         tooltip=tooltip)
-    labels = alt.Chart(data).encode(longitude="lon:Q", latitude="lat:Q").transform_filter(
-        "datum.label != ''").mark_text(
-        align="left", dx=6, dy=-5, fontSize=11, color="#222222").encode(text="label:N", tooltip=tooltip)
-    return alt.layer(lines, marks, labels).project(type="mercator", fit=frame).properties(
-        title=title, description=description, width=width, height=height)
+    labels = [base.transform_filter(f"datum.label != '' && datum.label_at == '{at}'").mark_text(
+        align=align, dx=dx, dy=dy, fontSize=11, color="#222222").encode(text="label:N", tooltip=tooltip)
+        for at, (align, dx, dy) in LABEL_OFFSETS.items() if (data.label_at == at).any()]
+    layers = [lines, marks, *labels]
+    ringed = [r for r in rings if (data.ring == r).any()]
+    if ringed:
+        layers.insert(2, base.transform_filter("datum.ring != ''").mark_point(
+            shape="circle", filled=False, size=300, strokeWidth=2, opacity=1).encode(
+            stroke=alt.Stroke("ring:N", title=None, scale=alt.Scale(
+                domain=ringed, range=[rings[r] for r in ringed]),
+                # inside the map's empty top-right corner, so the map keeps its full width
+                legend=alt.Legend(orient="top-right", direction="vertical", labelLimit=0, symbolType="circle",
+                                  symbolFillColor="white", symbolStrokeWidth=2, fillColor="white",
+                                  padding=4)),
+            tooltip=tooltip))
+    return alt.layer(*layers).resolve_scale(stroke="independent").project(
+        type="mercator", fit=frame).properties(title=title, description=description, width=width, height=height)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
