@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
 _LATEX = {
     "\\": "/", "{": "(", "}": ")", "$": "\\$", "%": "\\%", "&": "\\&", "#": "\\#",
     "_": "\\_", "~": "-", "^": "",
@@ -35,8 +33,10 @@ def entry(row: pd.Series) -> str:
              _field("title", "{" + escape(row["title"]) + "}"),
              _field("howpublished", escape(row["publisher"]))]
     if not pd.isna(row["published"]):
-        lines.append(_field("year", str(row["published"].year)))
-        lines.append(f"  month = {MONTHS[row['published'].month - 1]},")
+        # The full date, not just the year: a news-based book cites many reports by
+        # one agency in one year, and "(TASS, 2024-08-09)" tells them apart where
+        # "(TASS, 2024)" would not.
+        lines.append(_field("year", f"{row['published']:%Y-%m-%d}"))
     else:
         lines.append(_field("year", "n.d."))
     lines.append(_field("url", row["url"].replace("}", "%7D").replace("{", "%7B")))
