@@ -278,13 +278,10 @@ def border_map(geography: dict, places, *, title: str, description: str,
         strokeDash=alt.StrokeDash("properties.kind:N", scale=alt.Scale(
             domain=["international", "region"], range=[[1, 0], [4, 3]]), legend=None),
     ).project(type="mercator", fit=frame)
-    data = pd.DataFrame(places)
-    if "label_at" not in data:
-        data = data.assign(label_at="right")
-    if "ring" not in data:
-        data = data.assign(ring="")
-    data = data[["lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status", "detail", "label",
-                 "label_at", "ring"]].fillna({"label_at": "right", "ring": ""})
+    # the optional columns may be absent or partly empty: both get the defaults
+    data = pd.DataFrame(places).reindex(columns=[
+        "lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status", "detail", "label",
+        "label_at", "ring"]).fillna({"label_at": "right", "ring": ""})
     rings = rings or {}
     if set(data.ring) - {""} - set(rings):
         raise ValueError(f"no colour for the rings {sorted(set(data.ring) - {''} - set(rings))}")
