@@ -39,7 +39,7 @@ def inputs_digest(data_dir: Path) -> str:
     """Digest of everything a chapter's output depends on besides its own code."""
     digest = hashlib.sha256()
     paths = data_files(data_dir) + [data_dir.parent / "CITATION.cff"]
-    paths += sorted(PACKAGE_DIR.glob("*.py")) + sorted(STATIC_DIR.rglob("*.*"))
+    paths += sorted(PACKAGE_DIR.rglob("*.py")) + sorted(STATIC_DIR.rglob("*.*"))
     for path in paths:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -1,0 +1,150 @@
+"""The book's one chart theme, party colours and renderer.
+
+Importing :mod:`kursk.charts` registers and enables both, once, for every chapter:
+
+* the theme ``kursk``: readable type sizes and one fixed, colour-blind-safe
+  colour per party (the Okabe-Ito palette), the same in every chart;
+* the renderer ``kursk``: for the web page, an HTML ``<div>`` holding the chart's
+  Vega-Lite spec, drawn in the browser by the locally served Vega bundle (see
+  :mod:`kursk.sphinxext`); for the LaTeX/PDF edition, a vector PDF of the same
+  chart made with vl-convert; and a plain-text alternative everywhere.
+
+Every chart should carry a ``description`` (its text alternative): it becomes
+the ``aria-label`` of the chart on the web page and the plain-text output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import altair as alt
+import vl_convert as vlc
+
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+#: Display name of each side, in legend order.
+SIDES = {
+    "ukraine": "Ukraine",
+    "russia": "Russia",
+    "north_korea": "North Korea",
+    "united_states": "United States",
+    "south_korea": "South Korea",
+    "united_kingdom": "United Kingdom",
+    "independent": "Independent analysts",
+}
+
+#: One colour per side (Okabe & Ito, "Color Universal Design", 2008).
+SIDE_COLOURS = {
+    "ukraine": "#0072B2",        # blue
+    "russia": "#D55E00",         # vermillion
+    "north_korea": "#CC79A7",    # reddish purple
+    "united_states": "#009E73",  # bluish green
+    "south_korea": "#E69F00",    # orange
+    "united_kingdom": "#56B4E9", # sky blue
+    "independent": "#4D4D4D",    # dark grey
+}
+
+#: One point shape per side, so that claims stay distinguishable in greyscale print.
+SIDE_SHAPES = {
+    "ukraine": "circle",
+    "russia": "square",
+    "north_korea": "diamond",
+    "united_states": "triangle-up",
+    "south_korea": "triangle-down",
+    "united_kingdom": "triangle-right",
+    "independent": "cross",
+}
+
+
+#: The chapters (phases of the battle), in order, with their own colours (Paul Tol's
+#: "muted" scheme), distinct from the party colours.
+CHAPTERS = {
+    "incursion": ("The incursion", "#332288"),
+    "response": ("Russia's response", "#44AA99"),
+    "north_korea": ("North Korea", "#DDCC77"),
+    "recapture": ("The recapture", "#CC6677"),
+    "consequences": ("Consequences", "#882255"),
+}
+
+
+def side_scale(sides=None) -> alt.Scale:
+    """Colour scale over the side labels (``SIDES`` values) present in a chart."""
+    keys = [k for k in SIDES if sides is None or k in sides or SIDES[k] in sides]
+    return alt.Scale(domain=[SIDES[k] for k in keys], range=[SIDE_COLOURS[k] for k in keys])
+
+
+def shape_scale(sides=None) -> alt.Scale:
+    keys = [k for k in SIDES if sides is None or k in sides or SIDES[k] in sides]
+    return alt.Scale(domain=[SIDES[k] for k in keys], range=[SIDE_SHAPES[k] for k in keys])
+
+
+@alt.theme.register("kursk", enable=True)
+def theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 320, "stroke": None},
+            "background": "white",
+            "padding": 8,
+            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "offset": 12},
+            "axis": {
+                "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
+                "gridColor": "#e6e6e6", "domainColor": "#737373", "tickColor": "#737373",
+                "labelColor": "#333333", "titleColor": "#333333",
+            },
+            "legend": {
+                "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
+                "orient": "bottom", "direction": "horizontal", "columns": 3, "symbolSize": 90,
+            },
+            "header": {"labelFontSize": 13, "titleFontSize": 13},
+            "point": {"size": 80, "filled": True, "opacity": 0.9},
+            "line": {"strokeWidth": 2},
+            "range": {"category": [SIDE_COLOURS[k] for k in SIDES]},
+        }
+    }
+
+
+def _embed_json(spec: dict) -> str:
+    """JSON safe to place inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so that text from the
+    data (``</script>`` included) can never end the element or become markup.
+    """
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _description(spec: dict) -> str:
+    description = spec.get("description")
+    if not description:
+        title = spec.get("title")
+        if isinstance(title, dict):
+            title = title.get("text")
+        description = title if isinstance(title, str) else "Chart"
+    return str(description)
+
+
+def render(spec: dict, **_: object) -> dict:
+    """Altair renderer: web HTML, vector PDF for LaTeX, and a text alternative."""
+    payload = _embed_json(spec)
+    chart_id = "kursk-chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
+    description = _description(spec)
+    markup = (
+        f'<div class="kursk-chart" id="{chart_id}" role="img" '
+        f'aria-label="{html.escape(description, quote=True)}">'
+        f'<script type="application/json" class="kursk-chart-spec">{payload}</script>'
+        f'<p class="kursk-chart-fallback">{html.escape(description)}</p>'
+        "</div>"
+    )
+    return {
+        "text/html": markup,
+        "application/pdf": vlc.vegalite_to_pdf(spec),
+        "text/plain": description,
+    }
+
+
+alt.renderers.register("kursk", render)
+alt.renderers.enable("kursk")
