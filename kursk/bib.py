@@ -43,6 +43,9 @@ def entry(row: pd.Series) -> str:
     note = f"Accessed {row['accessed']:%Y-%m-%d}"
     if row["copy_found"] == "repost":
         note += f"; re-post of a text first published by {escape(row['original_publisher'])}"
+    if row["date_basis"] != "page" and not pd.isna(row["note"]):
+        # how the date was found (or why there is none), so that no date looks read off a page it is not on
+        note += f". {escape(str(row['note']).rstrip('.'))}"
     lines.append(_field("note", note))
     lines.append("}")
     return "\n".join(lines)

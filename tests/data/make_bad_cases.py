@@ -56,7 +56,7 @@ CASES = [
     ("missing-column", "claims", lambda s: drop_column(s, "qualifier"), False),
     ("wrong-type", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,1263,", 'ukrainian_forces_in_kursk,"1,263",'), False),
     ("bad-date", "claims", lambda s: s.replace(FIRST_DATES, "about,km2,12/08/2024,2024-08-12"), False),
-    ("missing-required", "sources", lambda s: s.replace("news_outlet,original,\nukrpravda", ",original,\nukrpravda"), False),
+    ("missing-required", "sources", lambda s: s.replace("news_outlet,original,,\nukrpravda", ",original,,\nukrpravda"), False),
     ("bad-enum", "claimants", lambda s: s.replace(",ukraine,", ",ukrain,"), False),
     ("unknown-source", "claims", lambda s: s.replace("syrskyi,ukrpravda-20240820-syrskyi,Same address", "syrskyi,ukrpravda-20240802-syrskyi,Same address"), False),
     ("unknown-claimant", "claims", lambda s: s.replace(",syrskyi,censor", ",sirskyi,censor"), False),
@@ -73,7 +73,7 @@ CASES = [
     ("description-too-long", "events", lambda s: s.replace("of Kursk region.", "of Kursk region." + " More." * 50), False),
     ("population-without-year", "places", lambda s: s.replace(",6036,2010,", ",6036,,"), False),
     ("coordinate-not-a-number", "places", lambda s: s.replace(",51.19139,", ",51°11′29″N,"), False),
-    ("repost-without-original", "sources", lambda s: s.replace("news_outlet,original,\nukrpravda", "news_outlet,repost,\nukrpravda"), False),
+    ("repost-without-original", "sources", lambda s: s.replace("news_outlet,original,,\nukrpravda", "news_outlet,repost,,\nukrpravda"), False),
 ]
 
 if __name__ == "__main__":
