@@ -162,8 +162,10 @@ def dataset_zip(data_dir: Path, target: Path) -> Path:
     return path
 
 
-def write_notebooks(root: Path, cache_path: Path, target: Path) -> list[Path]:
-    """Each executable page as an executed .ipynb: its MyST source with the outputs of this build."""
+def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Path]:
+    """Each executable page of the book (``docs``, the documents Sphinx built) as an executed
+    .ipynb: its MyST source with the outputs of this build. A draft in ``chapters/`` that the
+    table of contents does not list is not part of the book and is skipped."""
     import jupytext
     import nbformat
     from jupyter_cache import get_cache
@@ -171,7 +173,7 @@ def write_notebooks(root: Path, cache_path: Path, target: Path) -> list[Path]:
     cache = get_cache(str(cache_path))
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in sorted((root / "chapters").glob("*.md")):
+    for source in sorted(root / f"{doc}.md" for doc in docs if doc.startswith("chapters/")):
         notebook = jupytext.read(source)
         if not any(cell.cell_type == "code" for cell in notebook.cells):
             continue
@@ -192,7 +194,8 @@ def on_build_finished(app, exception) -> None:
     pdf = Path(app.outdir).parent / "latex" / PDF_NAME
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)
-    write_notebooks(root, Path(app.config.nb_execution_cache_path), downloads / "notebooks")
+    write_notebooks(root, Path(app.config.nb_execution_cache_path), downloads / "notebooks",
+                    app.env.found_docs)
     out = Path(app.outdir) / "_static" / OUT_SUBDIR
     out.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out / "vega.js", vega_bundle())
