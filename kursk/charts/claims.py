@@ -74,8 +74,10 @@ def claim_frame(frame: pd.DataFrame, panels: dict[str, str] | None = None,
     return data
 
 
-def _claim_layers(sides, y_title: str, log: bool = False, date_format: str = "%d %b %Y") -> list:
-    """Lines (one per series), range bars and points, coloured and shaped by side."""
+def _claim_layers(sides, y_title: str, log: bool = False, date_format: str = "%d %b %Y",
+                  connect: bool = True) -> list:
+    """Lines (one per series, unless ``connect`` is false), range bars and points, coloured
+    and shaped by side."""
     scale = alt.Scale(type="log") if log else alt.Undefined
     base = alt.Chart().encode(
         x=alt.X("date:T", title="Date the figure refers to", scale=alt.Scale(padding=14),
@@ -90,30 +92,33 @@ def _claim_layers(sides, y_title: str, log: bool = False, date_format: str = "%d
         tooltip=CLAIM_TOOLTIP)
     ranges = base.transform_filter("isValid(datum.low)").mark_rule(strokeWidth=3, opacity=0.7).encode(
         y=alt.Y("low:Q", scale=scale), y2="high:Q", tooltip=CLAIM_TOOLTIP)
-    return [lines, ranges, points]
+    return [lines, ranges, points] if connect else [ranges, points]
 
 
 def claims_over_time(frame, *, title: str, y_title: str, description: str,
-                     width: int = 560, height: int = 320) -> alt.LayerChart:
+                     width: int = 560, height: int = 320, connect: bool = True) -> alt.LayerChart:
     """Claims of one quantity over time: one coloured line and marker shape per side,
     one line per claimant, subject and metric (never joining two claimants), a vertical
-    bar for a range, and a tooltip naming the claimant and the source of every mark."""
+    bar for a range, and a tooltip naming the claimant and the source of every mark.
+
+    Pass ``connect=False`` for figures that are not a running quantity (the size of each
+    prisoner exchange, say): then no line joins them."""
     data = claim_frame(frame)
     sides = list(dict.fromkeys(frame["side"]))
-    return alt.layer(*_claim_layers(sides, y_title), data=data).properties(
+    return alt.layer(*_claim_layers(sides, y_title, connect=connect), data=data).properties(
         title=title, description=description, width=width, height=height)
 
 
 def claims_in_panels(frame, *, panels: dict[str, str], title: str, y_title: str, description: str,
                      panel_by: str = "metric", width: int = 560, height: int = 150,
-                     log: bool = False) -> alt.FacetChart:
+                     log: bool = False, connect: bool = True) -> alt.FacetChart:
     """Claims over time in stacked panels, one per value of ``panel_by`` (a metric, say),
     each with its own vertical scale and a shared time axis: killed, wounded and
     "casualties" stay apart, and lines never join two panels."""
     data = claim_frame(frame, panels, panel_by)
     sides = list(dict.fromkeys(frame["side"]))
     order = [label for key, label in panels.items() if key in set(frame[panel_by])]
-    layer = alt.layer(*_claim_layers(sides, y_title, log, "%b %Y")).properties(width=width, height=height)
+    layer = alt.layer(*_claim_layers(sides, y_title, log, "%b %Y", connect)).properties(width=width, height=height)
     return alt.FacetChart(
         data=data, spec=layer,
         facet=alt.Facet("panel:N", title=None, sort=order,
