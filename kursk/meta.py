@@ -17,7 +17,7 @@ from .paths import REPO_ROOT
 
 #: Chapter slugs in reading order (the files ``chapters/<slug>.md``); the test
 #: suite guards this list, so that renaming a chapter is a deliberate act.
-CHAPTERS = ["incursion", "response"]
+CHAPTERS = ["incursion", "response", "north-korea", "recapture", "consequences"]
 
 
 def book_root() -> Path:

@@ -131,7 +131,7 @@ def test_any_warning_or_cell_error_fails_the_build(book, fault):
     assert build(book).returncode == 0
 
 
-CHAPTERS = ["incursion", "response"]
+CHAPTERS = ["incursion", "response", "north-korea", "recapture", "consequences"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -30,6 +30,11 @@ STABLE = {
     "incursion": ["fig-incursion-area", "fig-incursion-settlements", "fig-incursion-map",
                   "fig-incursion-evacuations"],
     "response": ["fig-response-troops", "fig-response-losses", "fig-response-area"],
+    "north-korea": ["fig-north-korea-troops", "fig-north-korea-losses", "fig-north-korea-third"],
+    "recapture": ["fig-recapture-area", "fig-recapture-settlements", "fig-recapture-maps",
+                  "fig-recapture-aid"],
+    "consequences": ["fig-consequences-sumy", "fig-consequences-civilians", "fig-consequences-captured",
+                     "fig-consequences-exchanges", "fig-consequences-losses"],
     "data-and-methods": ["fig-events-per-month", "fig-area-august"],
 }
 APPENDICES = ["data-and-methods", "how-to-cite", "references"]
