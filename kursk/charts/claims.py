@@ -119,11 +119,17 @@ def claims_in_panels(frame, *, panels: dict[str, str], title: str, y_title: str,
     sides = list(dict.fromkeys(frame["side"]))
     order = [label for key, label in panels.items() if key in set(frame[panel_by])]
     layer = alt.layer(*_claim_layers(sides, y_title, log, "%b %Y", connect)).properties(width=width, height=height)
+    return in_panels(data, layer, order).resolve_axis(x="independent").properties(
+        title=title, description=description)
+
+
+def in_panels(data: pd.DataFrame, layer, order: list[str]) -> alt.FacetChart:
+    """``layer`` repeated for each value of ``data.panel``, stacked in ``order``, titled in bold
+    above each panel, each with its own vertical scale."""
     return alt.FacetChart(
         data=data, spec=layer,
         facet=alt.Facet("panel:N", title=None, sort=order,
                         header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                           labelFontWeight="bold", labelFontSize=13, labelOrient="top")),
         columns=1,
-    ).resolve_scale(y="independent").resolve_axis(x="independent").properties(
-        title=title, description=description)
+    ).resolve_scale(y="independent")

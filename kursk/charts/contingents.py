@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .claims import CLAIM_TOOLTIP, claim_frame
+from .claims import CLAIM_TOOLTIP, claim_frame, in_panels
 from .theme import shape_scale, side_scale
 
 #: The word that says what a figure measures, by metric.
@@ -60,10 +60,4 @@ def planned_and_sent(frame, *, groups: dict[str, str], title: str, description: 
     labels = base.mark_text(align="left", dx=10, fontSize=12, color="#333333").encode(
         x=alt.X("mid:Q"), text="label:N")
     layer = alt.layer(ranges, points, labels).properties(width=width, height=alt.Step(row_height))
-    return alt.FacetChart(
-        data=data, spec=layer,
-        facet=alt.Facet("panel:N", title=None, sort=order,
-                        header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                          labelFontWeight="bold", labelFontSize=13, labelOrient="top")),
-        columns=1,
-    ).resolve_scale(y="independent").properties(title=title, description=description)
+    return in_panels(data, layer, order).properties(title=title, description=description)

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from .claims import source_label
-from .maps import border_map
+from .maps import border_map, status_encoding
 from .theme import SIDE_COLOURS, SIDE_SHAPES, SIDES
 
 #: What a claim says, in words, by the controller it names.
@@ -111,11 +111,5 @@ def control_by_date(claims: pd.DataFrame, *, title: str, description: str,
     return alt.Chart(data).mark_point(filled=True, size=80, opacity=0.95).encode(
         x=alt.X("date:T", title="Date of the claim", axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y("place:N", title=None, sort=order, axis=alt.Axis(labelLimit=160)),
-        color=alt.Color("status:N", title="Claim", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[legend[s][0] for s in statuses]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)),
-        shape=alt.Shape("status:N", title="Claim", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[legend[s][1] for s in statuses]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)),
-        tooltip=tooltip,
+        **status_encoding(legend, statuses, "Claim"), tooltip=tooltip,
     ).properties(title=title, description=description, width=width, height=row_height * len(order))

@@ -12,6 +12,20 @@ NEUTRAL_MARKS = {"bridge": ("#555555", "triangle-up"), "plant": ("#111111", "dia
                  "other": ("#b0b0b0", "circle")}
 
 
+def status_encoding(legend: dict[str, tuple[str, str]], statuses: list[str], title: str) -> dict:
+    """Colour and shape of a ``status`` field from ``legend`` (status -> (colour, shape)).
+
+    Both channels share field, title and legend, so that Vega-Lite draws one
+    legend of coloured shapes, one entry per status, in ``statuses`` order."""
+    legend_spec = alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)
+    return {
+        "color": alt.Color("status:N", title=title, sort=statuses, legend=legend_spec,
+                           scale=alt.Scale(domain=statuses, range=[legend[s][0] for s in statuses])),
+        "shape": alt.Shape("status:N", title=title, sort=statuses, legend=legend_spec,
+                           scale=alt.Scale(domain=statuses, range=[legend[s][1] for s in statuses])),
+    }
+
+
 # Where a map label sits against its mark: (alignment, dx, dy) in pixels.
 LABEL_OFFSETS = {"right": ("left", 6, -5), "left": ("right", -6, -5),
                  "above": ("center", 0, -11), "below": ("center", 0, 14)}
@@ -73,14 +87,7 @@ def border_map(geography: dict, places, *, title: str, description: str,
                alt.Tooltip("name_uk:N", title="Ukrainian"), alt.Tooltip("oblast:N", title="Region"),
                alt.Tooltip("status:N", title="On this map"), alt.Tooltip("detail:N", title="Who says so")]
     marks = base.mark_point(filled=True, size=70, opacity=1, stroke="white", strokeWidth=0.6).encode(
-        color=alt.Color("status:N", title="Place", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[legend[s][0] for s in statuses]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)),
-        # same field, title and legend as the colour: Vega-Lite draws one legend of coloured shapes
-        shape=alt.Shape("status:N", title="Place", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[legend[s][1] for s in statuses]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=0)),
-        tooltip=tooltip)
+        **status_encoding(legend, statuses, "Place"), tooltip=tooltip)
     labels = [base.transform_filter(f"datum.label != '' && datum.label_at == '{at}'").mark_text(
         align=align, dx=dx, dy=dy, fontSize=label_size, color="#222222").encode(text="label:N", tooltip=tooltip)
         for at, (align, dx, dy) in LABEL_OFFSETS.items() if (data.label_at == at).any()]
