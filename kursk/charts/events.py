@@ -7,10 +7,9 @@ import pandas as pd
 
 from .theme import CHAPTERS
 
+
 def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     """Stacked bars: events per month, coloured by chapter, with a tooltip per bar."""
-
-
     data = (events.assign(month=events["date"].dt.strftime("%Y-%m-01"),
                           chapter=events["chapter"].map({k: v[0] for k, v in CHAPTERS.items()}))
             .groupby(["month", "chapter"]).size().reset_index(name="events"))

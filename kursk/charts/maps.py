@@ -51,8 +51,6 @@ def border_map(geography: dict, places, *, title: str, description: str,
     With ``full_legend``, every entry of ``legend`` stays in the colour scale even
     where no place has it, so that maps drawn side by side share one legend.
     """
-
-
     west, south, east, north = geography["bbox"]
     frame = {"type": "Feature", "properties": {},
              "geometry": {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}}
@@ -109,8 +107,6 @@ def border_map(geography: dict, places, *, title: str, description: str,
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points, in kilometres (haversine, mean Earth radius)."""
-
-
     radius = 6371.0088
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
