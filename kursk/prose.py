@@ -20,6 +20,14 @@ from myst_nb import glue
 from .data import Dataset, expect_sources
 
 
+def in_words(names, empty: str = "none") -> str:
+    """Names as a sentence lists them, sorted: "A", "A and B", "A, B and C" (``empty`` for none)."""
+    listed = sorted(names)
+    if not listed:
+        return empty
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
 def _number(value: float) -> int | float:
     value = float(value)
     return int(value) if value.is_integer() else value

@@ -133,3 +133,16 @@ def in_panels(data: pd.DataFrame, layer, order: list[str]) -> alt.FacetChart:
                                           labelFontWeight="bold", labelFontSize=13, labelOrient="top")),
         columns=1,
     ).resolve_scale(y="independent")
+
+
+def label_claimants(chart: alt.FacetChart, names: dict[str, str], left=()) -> alt.FacetChart:
+    """Write a short claimant name (``names``: claimant -> label) beside each point of a
+    :func:`claims_in_panels` chart, to the right of it, or to the left for claimants in ``left``.
+    The labels sit in the chart's ``who`` column, which a chapter may still adjust."""
+    chart.data["who"] = chart.data.claimant.map(names).fillna("")
+    chart.data["left"] = chart.data.claimant.isin(left)
+    for to_left in (False, True):
+        chart.spec.layer.append(alt.Chart().transform_filter(f"datum.left == {str(to_left).lower()}").mark_text(
+            align="right" if to_left else "left", dx=-9 if to_left else 9, fontSize=11).encode(
+            x="date:T", y="mid:Q", text="who:N"))
+    return chart
