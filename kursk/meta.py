@@ -109,6 +109,7 @@ def dataset_box(data) -> Markdown:
     version = data.descriptor["version"]
     year = str(meta["date-released"])[:4]
     zip_name = f"kursk-dataset-{version}.zip"
+    sqlite_name = f"kursk-dataset-{version}.sqlite"
     reference = (f"{authors(meta)} ({year}). *{data.descriptor['title']}*, dataset version {version}. "
                  f"Licence {data.descriptor['licenses'][0]['name']}.")
     entry = _entry("misc", f"kursk-dataset-{version}", {
@@ -117,6 +118,8 @@ def dataset_box(data) -> Markdown:
     return Markdown(
         f":::{{admonition}} Cite the dataset\n:class: tip\n\n{reference}\n\n"
         f'Download it as <a href="../_downloads/{zip_name}" download>{zip_name}</a>: the CSV tables, '
-        "`datapackage.json`, the map layer, the data changelog and the licence.\n\n"
+        "`datapackage.json`, the map layer, the data changelog and the licence. Or as one "
+        f'SQLite database, <a href="../_downloads/{sqlite_name}" download>{sqlite_name}</a>: the same '
+        "tables, keys and rows, ready for SQL (the map layer is in the zip only).\n\n"
         f"```bibtex\n{entry}\n```\n:::\n"
     )

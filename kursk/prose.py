@@ -13,11 +13,14 @@ wrong one.
 
 from __future__ import annotations
 
+import IPython
 import pandas as pd
-from IPython.display import Markdown
-from myst_nb import glue
+from IPython.display import Markdown, display
+
+from myst_nb.ext.glue import GLUE_PREFIX as _GLUE_PREFIX
 
 from .data import Dataset, expect_sources
+from .ledger import claim_hover
 
 
 def in_words(names, empty: str = "none") -> str:
@@ -31,6 +34,18 @@ def in_words(names, empty: str = "none") -> str:
 def _number(value: float) -> int | float:
     value = float(value)
     return int(value) if value.is_integer() else value
+
+
+def glue_with_provenance(name: str, value, provenance: dict) -> None:
+    """Glue ``value`` as myst-nb's ``glue(name, value, display=False)`` does, with the
+    figure's provenance in the output's metadata (``kursk``): ``{"claim": id, "title": hover}``
+    for a figure taken from a claim, ``{"derived": how, "claims": [ids], "title": hover}``
+    for one computed in the chapter. The book's ``{glue:text}`` role turns it into a link
+    to the claim's row in the ledger, or a hover text saying how the figure was derived."""
+    bundle, metadata = IPython.core.formatters.format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": _GLUE_PREFIX}
+    metadata["kursk"] = provenance
+    display({_GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 class Figures:
@@ -51,11 +66,12 @@ class Figures:
         row = self._claims.loc[claim_id]
         if source is not None:
             expect_sources(row, source)
+        provenance = {"claim": claim_id, "title": claim_hover(row)}
         if pd.isna(row["value"]):
-            glue(f"{name}_low", _number(row["low"]), display=False)
-            glue(f"{name}_high", _number(row["high"]), display=False)
+            glue_with_provenance(f"{name}_low", _number(row["low"]), provenance)
+            glue_with_provenance(f"{name}_high", _number(row["high"]), provenance)
         else:
-            glue(name, _number(row["value"]), display=False)
+            glue_with_provenance(name, _number(row["value"]), provenance)
         self.tables.update({"claims", "claimants", "sources"})
         self.sources.add(row["source_id"])
 
@@ -72,11 +88,25 @@ class Figures:
         return frame.reset_index(drop=True)
 
     # -- computed values ----------------------------------------------------
-    def value(self, name: str, value) -> None:
-        """Glue a value computed in the chapter (a count, a difference, a share)."""
+    def value(self, name: str, value, how: str, claims=()) -> None:
+        """Glue a value computed in the chapter (a count, a difference, a share).
+
+        ``how`` says, in a phrase, how it was computed ("difference of the two areas",
+        "count of the claims in the chart"); ``claims`` lists the ids of the claims it
+        was computed from. Both become the figure's hover text."""
+        if not how or not how.strip():
+            raise ValueError(f"say how {name!r} was computed")
         if isinstance(value, (int, float)) or hasattr(value, "dtype"):
             value = _number(value)
-        glue(name, value, display=False)
+        how = how.strip().rstrip(".")
+        title = f"Computed by the book: {how}."
+        if claims:
+            rows = [self._claims.loc[c] for c in claims]
+            title += " From " + "; ".join(
+                f"claim {r['claim_id']} ({r['claimant']}, {r['as_of']:%-d %b %Y})" for r in rows) + "."
+            self.tables.update({"claims", "claimants", "sources"})
+            self.sources.update(r["source_id"] for r in rows)
+        glue_with_provenance(name, value, {"derived": how, "claims": list(claims), "title": title})
 
     def track(self, frame: pd.DataFrame, *tables: str) -> pd.DataFrame:
         """Record the sources (and tables) behind a frame that a chart or table shows."""

@@ -27,6 +27,7 @@ from . import __version__
 from .bib import bibtex
 from .build import PDF_NAME
 from .data import data_files, load, read_descriptor
+from .database import write_sqlite
 from .meta import citation
 from .paths import PACKAGE_DIR
 
@@ -191,6 +192,7 @@ def on_build_finished(app, exception) -> None:
     root = Path(app.srcdir)
     downloads = Path(app.outdir) / "_downloads"
     dataset_zip(root / "data", downloads)
+    write_sqlite(root / "data", downloads)
     pdf = Path(app.outdir).parent / "latex" / PDF_NAME
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)
@@ -205,6 +207,9 @@ def on_build_finished(app, exception) -> None:
 
 
 def setup(app):
+    from . import crossref
+
+    crossref.setup(app)
     app.add_config_value("kursk_inputs_digest", "", "env")
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import kursk
 from kursk import charts
 
 from browser import browser, open_page, serve
@@ -60,4 +61,26 @@ def test_tooltip_shows_markup_from_the_data_as_text(book, tmp_path):
         assert MARKUP in tooltip.inner_text()
         assert "&lt;script&gt;" in tooltip.inner_html()
         assert page.evaluate("window.__pwned") is None
+        assert foreign == [] and errors == []
+
+
+def test_timeline_menus_filter_the_events(book):
+    events = kursk.load(book / "data").events
+    with serve(book / "_build" / "html") as base, browser() as b:
+        page, foreign, errors = open_page(b.new_context(), f"{base}/chapters/timeline.html", base)
+        page.wait_for_selector("div.kursk-chart[data-drawn='true'] svg", timeout=15_000)
+
+        def marks() -> int:
+            page.wait_for_timeout(300)
+            return page.locator("div.kursk-chart g.mark-symbol.role-mark path").count()
+
+        assert marks() == len(events)
+        page.select_option("div.kursk-chart select[name='chapter_pick']", label="North Korea")
+        assert marks() == (events.chapter == "north_korea").sum() > 0
+        page.select_option("div.kursk-chart select[name='party_pick']", label="Ukraine")
+        both = (events.chapter == "north_korea") & events.actors.str.split(";").map(lambda a: "ukraine" in a)
+        assert marks() == both.sum() > 0
+        page.select_option("div.kursk-chart select[name='chapter_pick']", label="All chapters")
+        page.select_option("div.kursk-chart select[name='party_pick']", label="All parties")
+        assert marks() == len(events)
         assert foreign == [] and errors == []

@@ -35,9 +35,11 @@ STABLE = {
                   "fig-recapture-aid"],
     "consequences": ["fig-consequences-sumy", "fig-consequences-civilians", "fig-consequences-captured",
                      "fig-consequences-exchanges", "fig-consequences-losses"],
+    "timeline": ["fig-timeline-events"],
+    "ledger": ["fig-ledger-divergence"],
     "data-and-methods": ["fig-events-per-month", "fig-area-august"],
 }
-APPENDICES = ["data-and-methods", "how-to-cite", "references"]
+APPENDICES = ["timeline", "ledger", "data-and-methods", "how-to-cite", "references"]
 
 
 def _latex(book: Path) -> Path:

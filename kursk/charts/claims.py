@@ -14,7 +14,8 @@ QUALIFIER_WORDS = {
 UNIT_WORDS = {"km2": "km²", "mi2": "sq mi", "km": "km", "mi": "mi", "settlements": "settlements",
               "people": "people", "percent": "%", "vehicles": "vehicles", "tanks": "tanks",
               "launchers": "launchers", "families": "families", "coffins": "coffins",
-              "thousand_hectares": "thousand hectares"}
+              "thousand_hectares": "thousand hectares", "buildings": "buildings",
+              "certificates": "certificates", "billion_roubles": "billion roubles"}
 
 
 def _number(x: float) -> str:
