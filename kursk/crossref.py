@@ -16,9 +16,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 from docutils import nodes
 from docutils.statemachine import StringList
 from myst_nb.ext.glue.roles import PasteTextRole
@@ -28,22 +25,16 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import ledger as lg
+from .charts.claims import number
 from .charts.theme import SIDES
-from .data import load
 from .meta import CHAPTERS
 from .tables import escape
 
 logger = logging.getLogger(__name__)
 
-_DATASETS: dict[Path, object] = {}
-
-
 def dataset(env):
-    """The book's dataset, loaded once per process (it was validated at config-inited)."""
-    folder = Path(env.srcdir) / "data"
-    if folder not in _DATASETS:
-        _DATASETS[folder] = load(folder)
-    return _DATASETS[folder]
+    """The book's dataset, as :mod:`kursk.sphinxext` loaded and validated it at config-inited."""
+    return env.app.kursk_dataset
 
 
 # -- figures in the prose --------------------------------------------------------------
@@ -80,7 +71,7 @@ class LinkedPasteText(PasteTextRole):
         if not meta:
             return pasted, messages
         node = figure_ref("", "", *pasted, title=meta["title"], claim=meta.get("claim", ""),
-                          claims=list(meta.get("claims", [])), derived="derived" in meta)
+                          claims=list(meta.get("claims", [])))
         self.set_source_info(node)
         return [node], messages
 
@@ -99,7 +90,7 @@ class EventRole(SphinxRole):
             msg = self.inliner.reporter.error(f"no event {event_id!r} in data/events.csv", line=self.lineno)
             return [], [msg]
         node = figure_ref("", "", nodes.inline(text.strip(), text.strip()), event=event_id,
-                          title="", claim="", claims=[], derived=False)
+                          title="", claim="", claims=[])
         self.set_source_info(node)
         return [node], []
 
@@ -173,10 +164,12 @@ def _cite(keys) -> str:
 class _Generated(SphinxDirective):
     """A directive that writes MyST from the data and parses it, headings included."""
 
-    def parse(self, lines: list[str], anchors: list[list[str]], cls: str) -> list[nodes.Node]:
+    def parse(self, lines: list[str], anchors: list[list[str]], cls: str,
+              sections: list[str] | None = None) -> list[nodes.Node]:
         """Parse ``lines`` in place: MyST attaches the sections it makes to the document's
         own section at the directive's level, so nothing is returned. Then give the rows of
-        the new tables of class ``cls``, in order, the ids in ``anchors`` (one list per table)."""
+        the new tables of class ``cls``, in order, the ids in ``anchors`` (one list per table),
+        and the section holding each table the id in ``sections`` (when given)."""
         holder = nodes.section()
         holder.document = self.state.document
         self.state.nested_parse(StringList(lines), 0, holder, match_titles=True)
@@ -184,8 +177,14 @@ class _Generated(SphinxDirective):
                   if cls in t["classes"] and not t.get("kursk_done")]
         if len(tables) != len(anchors):
             raise self.error(f"expected {len(anchors)} tables, parsed {len(tables)}")
-        for table, ids in zip(tables, anchors):
+        for i, (table, ids) in enumerate(zip(tables, anchors)):
             table["kursk_done"] = True
+            if sections:
+                section = table.parent
+                while not isinstance(section, nodes.section):
+                    section = section.parent
+                section["ids"].insert(0, sections[i])
+                self.state.document.ids[sections[i]] = section
             body = next(table.findall(nodes.tbody))
             rows = [r for r in body.children if isinstance(r, nodes.row)]
             if len(rows) != len(ids):
@@ -210,11 +209,11 @@ class ClaimLedger(_Generated):
         data = dataset(self.env)
         claims = data.claims_full()
         spreads = lg.spreads(claims)
-        lines, anchors = [], []
+        lines, anchors, sections = [], [], []
         for _, metric in lg.ledger_metrics(data, kind == "contested").iterrows():
             rows = lg.ledger_rows(claims[claims.metric == metric.metric])
             sides = sorted({SIDES[s] for s in rows.side})
-            lines += [f"({lg.metric_anchor(metric.metric)})=", f"### {escape(metric.label)}", "",
+            lines += [f"### {escape(metric.label)}", "",
                       f"{escape(metric.description)} "
                       f"{len(rows)} {'claim' if len(rows) == 1 else 'claims'} by "
                       f"{rows.claimant_id.nunique()} {'claimant' if rows.claimant_id.nunique() == 1 else 'claimants'} "
@@ -232,8 +231,8 @@ class ClaimLedger(_Generated):
                     lines += _list_table(
                         ["Month", "About", "Claims", "Lowest", "Highest", "Highest ÷ lowest"],
                         [[escape(s.month), escape(lg.subject_words(s.subject)), str(s.claims),
-                          f"{lg.number(s.lowest)} ({escape(s.lowest_by)})",
-                          f"{lg.number(s.highest)} ({escape(s.highest_by)})", escape(lg.ratio_words(s.ratio))]
+                          f"{number(s.lowest)} ({escape(s.lowest_by)})",
+                          f"{number(s.highest)} ({escape(s.highest_by)})", escape(lg.ratio_words(s.ratio))]
                          for s in spread.itertuples()],
                         [10, 18, 7, 25, 25, 15], "kursk-spread")
                     lines.append("")
@@ -246,8 +245,9 @@ class ClaimLedger(_Generated):
                  for _, r in rows.iterrows()],
                 [8, 14, 15, 12, 14, 19, 18], "kursk-ledger")
             anchors.append([lg.claim_anchor(c) for c in rows.claim_id])
+            sections.append(lg.metric_anchor(metric.metric))
             lines.append("")
-        return self.parse(lines, anchors, "kursk-ledger")
+        return self.parse(lines, anchors, "kursk-ledger", sections)
 
 
 class EventTimeline(_Generated):

@@ -27,21 +27,20 @@ from pathlib import Path
 from .data import read_descriptor
 
 
-def _portable(package) -> list[tuple[str, str, str]]:
-    """Drop the constraints SQLite cannot evaluate; return what was dropped."""
-    dropped = []
+def _portable(package) -> None:
+    """Drop the constraints SQLite cannot evaluate (see the module's notes)."""
     for resource in package.resources:
         for field in resource.schema.fields:
             constraints = dict(field.constraints)
             for name in list(constraints):
                 if name == "pattern" or (name in ("minimum", "maximum") and field.type in ("date", "datetime", "year")):
                     constraints.pop(name)
-                    dropped.append((resource.name, field.name, name))
             field.constraints = constraints
-    return dropped
 
 
 def write_sqlite(data_dir: Path, target: Path) -> Path:
+    """Write ``kursk-dataset-<version>.sqlite`` into ``target`` (replacing an older copy only
+    once the new one is complete) and return its path."""
     import sqlalchemy as sa
     from frictionless import Package
     from frictionless.formats.sql import SqlAdapter

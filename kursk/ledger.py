@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .charts.claims import QUALIFIER_WORDS, claim_label
+from .charts.claims import claim_label, number
 from .charts.theme import CHAPTERS, SIDES
+from .charts.timeline import STATUSES, party_name
 
 #: The two appendix pages (Sphinx document names).
 LEDGER_DOC = "chapters/ledger"
 TIMELINE_DOC = "chapters/timeline"
 
-#: What an event's status means, in the words the timeline shows.
-STATUS_WORDS = {
-    "acknowledged": "Acknowledged by both sides",
-    "claimed": "Claimed by one side",
-    "disputed": "Disputed",
-}
+#: What an event's status means, in the words the timeline's chart and table show.
+STATUS_WORDS = {status: words for status, (_, _, words) in STATUSES.items()}
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -69,6 +66,7 @@ def ledger_metrics(data, contested: bool) -> pd.DataFrame:
 
 
 def metric_anchor(metric: str) -> str:
+    """The anchor of a metric's section in the ledger."""
     return "ledger-" + metric.replace("_", "-")
 
 
@@ -128,11 +126,6 @@ def spreads(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def number(value: float) -> str:
-    value = float(value)
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def ratio_words(ratio: float) -> str:
     return "n/a (lowest is zero)" if pd.isna(ratio) else f"{ratio:,.1f}×"
 
@@ -154,18 +147,11 @@ def event_date(row) -> str:
 
 
 def actor_words(actors: str) -> str:
-    return ", ".join(SIDES.get(a, a.replace("_", " ").title()) for a in str(actors).split(";"))
+    return ", ".join(party_name(a) for a in str(actors).split(";"))
 
 
 def chapter_words(chapter: str) -> str:
     return CHAPTERS[chapter][0]
-
-
-def event_sources(data) -> pd.Series:
-    """For each event, its sources as "Publisher, 6 Aug 2024; ..." (for tooltips)."""
-    links = data.event_sources.merge(data.sources[["source_id", "publisher", "published"]], on="source_id")
-    links["text"] = links["publisher"].astype(str) + ", " + links["published"].map(lambda d: day(d) or "undated")
-    return links.groupby("event_id")["text"].agg("; ".join)
 
 
 def events_by_month(events: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -174,7 +160,3 @@ def events_by_month(events: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     months = ordered["date"].dt.to_period("M")
     return [(month.strftime("%B %Y"), group) for month, group in ordered.groupby(months, sort=True)]
 
-
-__all__ = ["LEDGER_DOC", "TIMELINE_DOC", "STATUS_WORDS", "QUALIFIER_WORDS", "claim_anchor",
-           "event_anchor", "claim_hover", "ledger_metrics", "ledger_rows", "spreads", "event_date",
-           "events_by_month", "event_sources"]

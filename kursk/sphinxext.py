@@ -56,6 +56,7 @@ def on_config_inited(app, config) -> None:
     root = Path(app.srcdir)
     data = root / "data"
     dataset = load(data)  # raises DataError, with every problem listed, on bad input
+    app.kursk_dataset = dataset  # the ledger and the timeline are written from it (kursk.crossref)
 
     digest = inputs_digest(data)
     config.kursk_inputs_digest = digest

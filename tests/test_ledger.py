@@ -162,3 +162,12 @@ def test_the_sqlite_database_holds_every_table_and_row(book):
         row = db.execute("SELECT value, as_of FROM claims WHERE claim_id = 'C0082'").fetchone()
         first = data.claims.set_index("claim_id").loc["C0082"]
         assert row == (first.value, f"{first.as_of:%Y-%m-%d}")
+
+
+@pytest.mark.build
+def test_each_metric_section_of_the_ledger_has_its_anchor(book):
+    data = kursk.load(book / "data")
+    page = _page(book, "ledger")
+    for metric in data.metrics[data.metrics.metric.isin(data.claims.metric)].itertuples():
+        section = re.search(rf'<section id="{ledger.metric_anchor(metric.metric)}">\s*(?:<span id="[^"]*"></span>)*<h3>([^<]+)<', page)
+        assert section and html.unescape(section.group(1)).strip() == metric.label, metric.metric

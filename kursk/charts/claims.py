@@ -18,16 +18,17 @@ UNIT_WORDS = {"km2": "km²", "mi2": "sq mi", "km": "km", "mi": "mi", "settlement
               "certificates": "certificates", "billion_roubles": "billion roubles"}
 
 
-def _number(x: float) -> str:
+def number(x: float) -> str:
+    """A figure as the book prints it: thousands separated, decimals only where the data has them."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
 
 
 def claim_label(row) -> str:
     """The figure as the claimant put it: qualifier, value or range, and unit."""
     if row["value"] is not None and not pd.isna(row["value"]):
-        figure = _number(row["value"])
+        figure = number(row["value"])
     else:
-        figure = f"{_number(row['low'])}–{_number(row['high'])}"
+        figure = f"{number(row['low'])}–{number(row['high'])}"
     return f"{QUALIFIER_WORDS[row['qualifier']]}{figure} {UNIT_WORDS[row['unit']]}"
 
 
