@@ -4,6 +4,7 @@
 #   make pdf    the PDF edition alone
 #   make lab    open the chapters as notebooks in JupyterLab
 #   make test   set up .venv if needed, run the whole test suite (strict build included)
+#   make bench  measure build times and page weight and speed (benchmarks/README.md)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,6 +12,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TOOLS  := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
+# axe-core and the Nu HTML Checker for the browser tests, at the versions of the lock file.
+NODE_TOOLS := tests/browser-tools
+NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
 .PHONY: book pdf lab test clean requirements
 
@@ -37,7 +41,11 @@ $(TOOLS_STAMP): requirements-tools.txt
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
 	touch $(TOOLS_STAMP)
 
-test: $(STAMP) $(TOOLS_STAMP)
+$(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
+	cd $(NODE_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
+test: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	KURSK_CFFCONVERT=$(CURDIR)/$(TOOLS)/bin/cffconvert $(BIN)/python -m pytest
 
 # Re-pin every package after editing requirements.in.

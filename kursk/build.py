@@ -6,16 +6,54 @@ when the build succeeds replaces ``_build/html`` with the new output. A failed
 build leaves the last good ``_build/html`` in place, forgets its Sphinx
 environment (so that the next build re-reads, and re-reports, every page) and
 exits non-zero.
+
+Builds are skipped when nothing changed: each output is stamped with a digest of the
+whole tree it was built from (:func:`tree_digest`), and a build whose stamp matches the
+present tree does nothing. ``--force`` builds anyway.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+#: Folders of the book's tree that are not inputs of the book.
+NOT_INPUTS = {"_build", ".git", ".venv", ".venv-tools", "tests", "benchmarks", "__pycache__",
+              ".pytest_cache", ".ipynb_checkpoints", "node_modules"}
+
+
+def tree_digest(root: Path) -> str:
+    """Digest of every file the book could be built from (a superset of its inputs): the
+    chapters, the configuration, the data, the package and its templates and assets, the
+    pinned requirements. When it is unchanged, so is what a build would produce."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in NOT_INPUTS and not d.endswith(".egg-info"))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stamp(root: Path, target: str) -> Path:
+    return root / "_build" / "stamps" / target
+
+
+def up_to_date(root: Path, target: str, output: Path, digest: str) -> bool:
+    """Whether ``output`` was built by this script from exactly the present tree."""
+    stamp = _stamp(root, target)
+    return output.exists() and stamp.is_file() and stamp.read_text() == digest
+
+
+def mark_built(root: Path, target: str, digest: str) -> None:
+    stamp = _stamp(root, target)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
 
 
 def jupyter_book(root: Path, builder: str) -> list[str]:
@@ -39,10 +77,17 @@ def publish(src: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
-def build_html(root: Path) -> int:
+def build_html(root: Path, force: bool = False) -> int:
     """Build the book in ``root`` (the folder holding ``_config.yml``)."""
     work = root / "_build" / "work"
     published = root / "_build" / "html"
+    # The web book links the PDF edition: a new PDF is a new web book.
+    pdf = work / "_build" / "latex" / PDF_NAME
+    digest = tree_digest(root) + (":" + hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.is_file() else "")
+    if not force and up_to_date(root, "html", published, digest):
+        print("kursk.build: nothing changed since _build/html was built; kept as it is.")
+        return 0
+    _stamp(root, "html").unlink(missing_ok=True)
     start = time.monotonic()
     result = subprocess.run(jupyter_book(root, "html"), cwd=root)
     seconds = time.monotonic() - start
@@ -52,6 +97,7 @@ def build_html(root: Path) -> int:
               "_build/html was left as it was.", file=sys.stderr)
         return result.returncode or 1
     publish(work / "_build" / "html", published)
+    mark_built(root, "html", digest)
     print(f"kursk.build: built and published _build/html in {seconds:.1f} s.")
     return 0
 
@@ -77,8 +123,9 @@ def missing_tex() -> list[str]:
     return sorted(missing)
 
 
-def build_pdf(root: Path) -> int:
-    """The whole book as one PDF, through Jupyter Book's LaTeX builder (xelatex)."""
+def build_pdf(root: Path, force: bool = False) -> int:
+    """The whole book as one PDF, through Jupyter Book's LaTeX builder (xelatex).
+    Skipped when the PDF was built from exactly the present tree."""
     missing = missing_tex()
     if missing:
         print("kursk.build: cannot build the PDF: missing " + ", ".join(missing) +
@@ -86,6 +133,11 @@ def build_pdf(root: Path) -> int:
               file=sys.stderr)
         return 3
     latex = root / "_build" / "work" / "_build" / "latex"
+    digest = tree_digest(root)
+    if not force and up_to_date(root, "pdf", latex / PDF_NAME, digest):
+        print("kursk.build: nothing changed since the PDF was built; kept as it is.")
+        return 0
+    _stamp(root, "pdf").unlink(missing_ok=True)
     (latex / PDF_NAME).unlink(missing_ok=True)
     start = time.monotonic()
     result = subprocess.run(jupyter_book(root, "pdflatex"), cwd=root)
@@ -94,11 +146,12 @@ def build_pdf(root: Path) -> int:
         shutil.rmtree(root / "_build" / "work" / "_build" / ".doctrees", ignore_errors=True)
         print(f"kursk.build: the PDF build FAILED after {seconds:.1f} s.", file=sys.stderr)
         return result.returncode or 1
+    mark_built(root, "pdf", digest)
     print(f"kursk.build: built the PDF in {seconds:.1f} s.")
     return 0
 
 
-def build_book(root: Path) -> int:
+def build_book(root: Path, force: bool = False) -> int:
     """The PDF (when TeX is installed), then the HTML book that links to it."""
     if missing_tex():
         stale = root / "_build" / "work" / "_build" / "latex" / PDF_NAME
@@ -106,13 +159,15 @@ def build_book(root: Path) -> int:
         print("kursk.build: TeX is not installed, so the PDF edition is skipped; to build it: "
               f"sudo apt-get install --no-install-recommends {TEX_PACKAGES}")
     else:
-        code = build_pdf(root)
+        code = build_pdf(root, force)
         if code:
             return code
-    return build_html(root)
+    return build_html(root, force)
 
 
 def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    argv = [a for a in argv if a != "--force"]
     target = argv[1] if len(argv) > 1 else "html"
     root = Path.cwd().resolve()
     if not (root / "_config.yml").is_file():
@@ -120,8 +175,8 @@ def main(argv: list[str]) -> int:
         return 2
     builds = {"html": build_html, "pdf": build_pdf, "book": build_book}
     if target in builds:
-        return builds[target](root)
-    print(f"usage: python -m kursk.build html|pdf|book (unknown target {target!r})", file=sys.stderr)
+        return builds[target](root, force)
+    print(f"usage: python -m kursk.build html|pdf|book [--force] (unknown target {target!r})", file=sys.stderr)
     return 2
 
 

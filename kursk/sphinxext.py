@@ -8,14 +8,18 @@
   the dataset) and re-reads every page.
 * The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`).
   Loading the data also validates it: bad input stops the build at once.
-* Offline charts: the Vega, Vega-Lite and Vega-Embed bundle shipped inside the
-  pinned ``vl-convert-python`` package is written into the HTML output, with
-  its licences, and added only to the pages that hold a chart.
+* Offline charts: the Vega runtime, bundled by the pinned ``vl-convert-python``
+  package, is written into the HTML output with its licence and loaded, deferred
+  (after the text), only by the pages that hold a chart. Charts are compiled to
+  Vega when the chapters run, so the pages need neither Vega-Lite nor Vega-Embed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,7 +27,7 @@ import zipfile
 
 from docutils import nodes
 
-from . import __version__
+from . import __version__, icons
 from .bib import bibtex
 from .build import PDF_NAME
 from .data import data_files, load, read_descriptor
@@ -36,11 +40,20 @@ OUT_SUBDIR = "kursk"
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 
 
-def inputs_digest(data_dir: Path) -> str:
-    """Digest of everything a chapter's output depends on besides its own code."""
+#: Modules that run only inside Sphinx, never in a chapter's kernel.
+BUILD_SIDE = ("sphinxext.py", "crossref.py", "build.py", "icons.py")
+
+
+def inputs_digest(data_dir: Path, *, kernel_only: bool = False) -> str:
+    """Digest of everything the pages depend on besides their own text and code.
+
+    With ``kernel_only``, only what a chapter's *outputs* depend on (the dataset, the
+    citation file, the modules the chapters import): the key of the execution cache.
+    The stylesheet, scripts and templates shape pages, not results: they are read at
+    every build and change no output of a chapter."""
     digest = hashlib.sha256()
     paths = data_files(data_dir) + [data_dir.parent / "CITATION.cff"]
-    paths += sorted(PACKAGE_DIR.rglob("*.py")) + sorted(STATIC_DIR.rglob("*.*"))
+    paths += sorted(p for p in PACKAGE_DIR.rglob("*.py") if not (kernel_only and p.name in BUILD_SIDE))
     for path in paths:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -54,14 +67,15 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def on_config_inited(app, config) -> None:
     root = Path(app.srcdir)
+    # A lighter page layout (see kursk/templates/layout.html).
+    config.templates_path = [str(PACKAGE_DIR / "templates"), *config.templates_path]
     data = root / "data"
     dataset = load(data)  # raises DataError, with every problem listed, on bad input
     app.kursk_dataset = dataset  # the ledger and the timeline are written from it (kursk.crossref)
 
-    digest = inputs_digest(data)
-    config.kursk_inputs_digest = digest
+    config.kursk_inputs_digest = inputs_digest(data)
     cache_root = root / CACHE_DIR
-    cache = cache_root / digest[:16]
+    cache = cache_root / inputs_digest(data, kernel_only=True)[:16]
     if cache_root.is_dir():
         for old in cache_root.iterdir():
             if old.is_dir() and old != cache:
@@ -86,6 +100,7 @@ def on_config_inited(app, config) -> None:
 
 def on_builder_inited(app) -> None:
     if app.builder.format == "html":
+        app.add_css_file(f"{OUT_SUBDIR}/icons.css")
         app.add_css_file(f"{OUT_SUBDIR}/kursk.css")
 
 
@@ -101,46 +116,85 @@ def on_doctree_resolved(app, doctree, docname) -> None:
             node.replace_self(node.children)
 
 
-def _is_thebe(script) -> bool:
-    name = getattr(script, "filename", None) or ""
-    body = getattr(script, "attributes", {}).get("body", "")
-    return "thebe" in name or "THEBE_JS_URL" in body
+#: Assets that Jupyter Book adds to every page and the book never uses: live code (thebe,
+#: whose scripts would also name a CDN), sphinx-design's cards and tabs, and
+#: sphinx-togglebutton's toggles (hidden cells use myst-nb's own <details>).
+UNUSED_ASSETS = ("thebe", "THEBE_JS_URL", "design", "sd-tabs", "togglebutton", "toggleHint",
+                 "toggleOpenOnPrint")
+
+
+def _unused(asset) -> bool:
+    name = getattr(asset, "filename", None) or str(asset)
+    body = getattr(asset, "attributes", {}).get("body", "")
+    return any(word in name or word in body for word in UNUSED_ASSETS)
+
+
+#: Markup of the extensions that fails accessibility checks, and what replaces it:
+#: myst-nb names the toggle of a hidden cell "Toggle hidden content" while it shows
+#: "Show code cell source" (the name must contain the visible words, WCAG 2.5.3);
+#: Sphinx marks each bibliography entry with the deprecated role doc-biblioentry,
+#: which is not an item of the list it sits in.
+BODY_FIXES = (
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+)
+#: ... and markup that is not valid HTML: myst-nb puts paragraphs in a <summary>, which
+#: takes phrasing content only; pandas puts a <style scoped> (an attribute HTML no
+#: longer has) before each table it renders, styling what the theme styles already.
+BODY_PATTERNS = (
+    (re.compile(r'<summary>\s*<p class="collapsed admonition-title">(.*?)</p>\s*'
+                r'<p class="expanded admonition-title">(.*?)</p>\s*</summary>', re.S),
+     r'<summary><span class="collapsed admonition-title">\1</span>'
+     r'<span class="expanded admonition-title">\2</span></summary>'),
+    (re.compile(r"<style scoped>.*?</style>\s*", re.S), ""),
+)
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
-    # The book has no live-code (thebe) buttons: drop the scripts that would
-    # name a CDN and that Jupyter Book otherwise declares twice on every page.
-    if "script_files" in context:
-        context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]
+    if "body" in context:
+        for old, new in BODY_FIXES:
+            context["body"] = context["body"].replace(old, new)
+        for pattern, new in BODY_PATTERNS:
+            context["body"] = pattern.sub(new, context["body"])
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key][:] = [asset for asset in context[key] if not _unused(asset)]
     pdf = Path(app.outdir).parent / "latex" / PDF_NAME
     if "theme_extra_footer" in context and pdf.is_file():
         link = context["pathto"](f"_downloads/{PDF_NAME}", 1)
         context["theme_extra_footer"] += f'<p><a href="{link}">Download the PDF edition</a></p>'
     if "kursk-chart" in context.get("body", ""):
-        app.add_js_file(f"{OUT_SUBDIR}/vega.js")
-        app.add_js_file(f"{OUT_SUBDIR}/kursk-charts.js")
+        app.add_js_file(f"{OUT_SUBDIR}/vega.js", loading_method="defer")
+        app.add_js_file(f"{OUT_SUBDIR}/kursk-charts.js", loading_method="defer")
+
+
+#: The Vega runtime served with the book (see kursk/static/vendor/README.md): the same Vega
+#: release as the compiler of the pinned vl-convert-python, which the tests check.
+VEGA_VERSION = "6.2.0"
+VEGA_FILE = STATIC_DIR / "vendor" / f"vega-{VEGA_VERSION}.min.js"
+VEGA_SHA256 = "ea6a5936381d06f912466354e2b6a20eb66c4d41f1ca9dff1e0236dfee6ee392"
 
 
 def vega_bundle() -> str:
-    """The Vega libraries as one script, wrapped so that they define only globals."""
-    import vl_convert as vlc
+    """The vendored Vega runtime (it defines ``window.vega``), with a header naming its licence."""
+    header = (f"/* Vega {VEGA_VERSION} (npm package vega, build/vega.min.js). BSD-3-Clause; "
+              "the d3 modules it bundles: ISC. Licences: vega-licenses.txt beside this file. */\n")
+    return header + VEGA_FILE.read_text(encoding="utf-8") + "\n"
 
-    header = (
-        f"/* Vega {vlc.get_vega_version()}, Vega-Lite {vlc.get_vegalite_versions()[-1]} and "
-        f"Vega-Embed {vlc.get_vega_embed_version()}, bundled by vl-convert-python. "
-        "BSD-3-Clause licences: vega-licenses.txt beside this file. */\n"
-    )
-    return header + "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"
+
+def charts_script() -> str:
+    """``kursk-charts.js`` with the dark theme and the narrow layout of :mod:`kursk.charts.theme`."""
+    from .charts.theme import browser_themes
+
+    template = (STATIC_DIR / "kursk-charts.js").read_text(encoding="utf-8")
+    return template.replace("__KURSK_THEMES__", json.dumps(browser_themes(), sort_keys=True))
 
 
 def licences_text() -> str:
-    import vl_convert as vlc
-
     parts = [
-        "Third-party JavaScript served with this book (_static/kursk/vega.js): Vega "
-        f"{vlc.get_vega_version()}, Vega-Lite {vlc.get_vegalite_versions()[-1]} and Vega-Embed "
-        f"{vlc.get_vega_embed_version()}, as bundled by vl-convert-python {vlc.__version__}.\n"
-        "Each is distributed under the BSD 3-Clause License, reproduced below.\n"
+        f"Third-party JavaScript served with this book (_static/kursk/vega.js): Vega {VEGA_VERSION}, "
+        "the build/vega.min.js of its npm package. Vega is distributed under the BSD 3-Clause "
+        "License and the d3 modules it bundles under the ISC License, both reproduced below.\n"
     ]
     for path in sorted((STATIC_DIR / "licenses").glob("*.txt")):
         parts.append("=" * 72 + f"\n{path.stem}\n" + "=" * 72 + "\n" + path.read_text(encoding="utf-8"))
@@ -162,6 +216,22 @@ def dataset_zip(data_dir: Path, target: Path) -> Path:
         info = zipfile.ZipInfo(f"{name}/LICENSE", date_time=(2024, 8, 6, 0, 0, 0))
         archive.writestr(info, (data_dir.parent / "LICENSE").read_bytes())
     return path
+
+
+#: The book's front door (Jupyter Book writes a bare <meta> refresh): a valid HTML page
+#: that sends the reader to the introduction, with a link for browsers that do not.
+REDIRECT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=intro.html">
+<title>{title}</title>
+</head>
+<body>
+<p><a href="intro.html">{title}</a></p>
+</body>
+</html>
+"""
 
 
 def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Path]:
@@ -203,8 +273,14 @@ def on_build_finished(app, exception) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out / "vega.js", vega_bundle())
     _write_if_changed(out / "vega-licenses.txt", licences_text())
-    for name in ("kursk-charts.js", "kursk.css"):
-        shutil.copyfile(STATIC_DIR / name, out / name)
+    _write_if_changed(out / "kursk-charts.js", charts_script())
+    redirect = Path(app.outdir) / "index.html"
+    if redirect.is_file() and redirect.read_text(encoding="utf-8").lstrip().startswith("<meta"):
+        redirect.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project)),
+                            encoding="utf-8")
+    pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
+    _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
+    shutil.copyfile(STATIC_DIR / "kursk.css", out / "kursk.css")
 
 
 def setup(app):

@@ -37,7 +37,14 @@ def build(book: Path, target: str = "html") -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Path:
-    """A copy of the repository, built once (PDF, then HTML), strictly. Tests that change it restore it."""
+    """A copy of the repository, built once (PDF, then HTML), strictly. Tests that change it restore it.
+
+    KURSK_BUILT_BOOK=<folder> uses a book already built there instead (to iterate on the
+    browser tests; the tests that edit the book would edit that folder too)."""
+    import os
+
+    if os.environ.get("KURSK_BUILT_BOOK"):
+        return Path(os.environ["KURSK_BUILT_BOOK"])
     copy = tmp_path_factory.mktemp("book") / "book"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     result = build(copy, "book")

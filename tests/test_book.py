@@ -154,3 +154,20 @@ def test_chapter_meets_the_rules_for_chapters(book, chapter):
     assert re.search(r"They rest on \d+ sources", text)
     words = len(re.findall(r"[A-Za-z][\w'’-]*", re.sub(r"```.*?```", "", source, flags=re.S)))
     assert 2000 <= words <= 4500, words
+
+
+def test_an_unchanged_tree_is_not_built_again(book):
+    pdf = book / "_build" / "html" / "_downloads" / "battle-for-kursk.pdf"
+    before = _digest(book / "_build" / "html")
+    result = build(book, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "nothing changed since the PDF was built" in result.stdout
+    assert "nothing changed since _build/html was built" in result.stdout
+    assert _digest(book / "_build" / "html") == before and pdf.is_file()
+    # a change anywhere in the book's inputs (here a stylesheet of the package) builds again
+    css = book / "kursk" / "static" / "kursk.css"
+    with edited(css, "/* Charts:", "/* A changed stylesheet. Charts:"):
+        result = build(book, "html")
+        assert result.returncode == 0 and "built and published" in result.stdout
+        assert "A changed stylesheet" in (book / "_build" / "html" / "_static" / "kursk" / "kursk.css").read_text()
+    assert build(book, "html").returncode == 0

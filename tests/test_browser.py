@@ -56,7 +56,7 @@ def test_tooltip_shows_markup_from_the_data_as_text(book, tmp_path):
                                "div.kursk-chart[data-drawn='true'] svg .mark-symbol path")
         mark = page.locator("div.kursk-chart svg .mark-symbol path").first
         mark.hover(force=True)
-        tooltip = page.locator("#vg-tooltip-element")
+        tooltip = page.locator("#kursk-tooltip")
         tooltip.wait_for(state="visible", timeout=5000)
         assert MARKUP in tooltip.inner_text()
         assert "&lt;script&gt;" in tooltip.inner_html()

@@ -90,7 +90,8 @@ def test_markup_in_data_is_inert_in_chart_html(tmp_path):
     assert "<img" not in html
     payload = html.split('class="kursk-chart-spec">', 1)[1].split("</script>", 1)[0]
     spec = json.loads(payload)
-    names = {row["claimant"] for rows in spec["datasets"].values() for row in rows}
+    names = {row["claimant"] for data in spec["data"] for row in data.get("values", [])
+             if "claimant" in row}
     assert names == {MARKUP}
 
 

@@ -189,7 +189,7 @@ def test_without_tex_the_pdf_is_refused_clearly_and_the_book_skips_it(monkeypatc
     assert "cannot build the PDF: missing fonts-freefont-otf, latexmk, texlive-xetex, xindy" in message
     assert builder.TEX_PACKAGES in message
 
-    monkeypatch.setattr(builder, "build_html", lambda root: 0)
+    monkeypatch.setattr(builder, "build_html", lambda root, force=False: 0)
     assert builder.build_book(tmp_path) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "PDF edition is skipped" in out[0] and builder.TEX_PACKAGES in out[0]

@@ -4,10 +4,14 @@ Importing :mod:`kursk.charts` registers and enables both, once, for every chapte
 
 * the theme ``kursk``: readable type sizes and one fixed, colour-blind-safe
   colour per party (the Okabe-Ito palette), the same in every chart;
-* the renderer ``kursk``: for the web page, an HTML ``<div>`` holding the chart's
-  Vega-Lite spec, drawn in the browser by the locally served Vega bundle (see
-  :mod:`kursk.sphinxext`); for the LaTeX/PDF edition, a vector PDF of the same
-  chart made with vl-convert; and a plain-text alternative everywhere.
+* the renderer ``kursk``: for the web page, an HTML ``<div>`` holding the chart
+  compiled to a Vega spec (so that the page needs the Vega runtime only, not the
+  Vega-Lite compiler), drawn in the browser by ``kursk-charts.js`` with the
+  locally served Vega bundle (see :mod:`kursk.sphinxext`); for the LaTeX/PDF
+  edition, a vector PDF of the same chart made with vl-convert; and a plain-text
+  alternative everywhere.
+* :func:`browser_themes`: what ``kursk-charts.js`` changes in a spec for the
+  book's dark theme, and for a narrow (phone) column.
 
 Every chart should carry a ``description`` (its text alternative): it becomes
 the ``aria-label`` of the chart on the web page and the plain-text output.
@@ -88,7 +92,12 @@ def theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 560, "continuousHeight": 320, "stroke": None},
             "background": "white",
             "padding": 8,
-            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "offset": 12},
+            "autosize": {"type": "pad", "resize": True},
+            # Every text colour is set (not left to Vega's black), so that the dark theme
+            # can swap it (DARK_COLOURS).
+            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "offset": 12,
+                      "color": "#222222", "subtitleColor": "#333333"},
+            "text": {"color": "#333333"},
             "axis": {
                 "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
                 "gridColor": "#e6e6e6", "domainColor": "#737373", "tickColor": "#737373",
@@ -97,13 +106,45 @@ def theme() -> alt.theme.ThemeConfig:
             "legend": {
                 "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
                 "orient": "bottom", "direction": "horizontal", "columns": 3, "symbolSize": 90,
+                "labelColor": "#333333", "titleColor": "#333333",
             },
-            "header": {"labelFontSize": 13, "titleFontSize": 13},
+            "header": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#222222", "titleColor": "#222222"},
             "point": {"size": 80, "filled": True, "opacity": 0.9},
             "line": {"strokeWidth": 2},
             "range": {"category": [SIDE_COLOURS[k] for k in SIDES]},
         }
     }
+
+
+#: Page background of the book's dark theme (pydata-sphinx-theme's ``--pst-color-background``).
+DARK_BACKGROUND = "#14181e"
+
+#: Each colour the charts draw that is too dark for the dark theme, with the colour that
+#: replaces it there. Every replacement has a contrast of at least 3:1 with the dark page
+#: (WCAG 1.4.11, graphical objects) and text colours at least 4.5:1; the party and chapter
+#: colours not listed already pass on both backgrounds. Checked in tests/test_pages.py.
+DARK_COLOURS = {
+    "#4d4d4d": "#bbbbbb",  # independent analysts
+    "#332288": "#8f7fe0",  # chapter: the incursion
+    "#882255": "#e07bb5",  # chapter: consequences
+    "#333333": "#ced6dd",  # text, axis labels, acknowledged events
+    "#222222": "#dde3e8",  # map labels, international border
+    "#111111": "#f0f0f0",  # map: power plant
+    "#555555": "#b5b5b5",  # map: bridge
+    "#1f4e79": "#8ec1f0",  # timeline band labels
+    "#737373": "#9a9a9a",  # axis lines, reference rules
+    "#e6e6e6": "#3a4048",  # grid
+    "white": DARK_BACKGROUND,  # chart and legend backgrounds, outlines of points
+}
+
+#: Below this width (CSS pixels) a chart's panels stack in one column and its legends
+#: list one entry a line.
+NARROW = 560
+
+
+def browser_themes() -> dict:
+    """What ``kursk-charts.js`` needs to redraw a chart in the reader's colour scheme."""
+    return {"dark": {"background": DARK_BACKGROUND, "colours": DARK_COLOURS}, "narrow": NARROW}
 
 
 def _embed_json(spec: dict) -> str:
@@ -129,11 +170,11 @@ def _description(spec: dict) -> str:
 
 def render(spec: dict, **_: object) -> dict:
     """Altair renderer: web HTML, vector PDF for LaTeX, and a text alternative."""
-    payload = _embed_json(spec)
+    payload = _embed_json(vlc.vegalite_to_vega(spec))
     chart_id = "kursk-chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
     description = _description(spec)
     markup = (
-        f'<div class="kursk-chart" id="{chart_id}" role="img" '
+        f'<div class="kursk-chart" id="{chart_id}" role="figure" '
         f'aria-label="{html.escape(description, quote=True)}">'
         f'<script type="application/json" class="kursk-chart-spec">{payload}</script>'
         f'<p class="kursk-chart-fallback">{html.escape(description)}</p>'
