@@ -171,3 +171,15 @@ def test_an_unchanged_tree_is_not_built_again(book):
         assert result.returncode == 0 and "built and published" in result.stdout
         assert "A changed stylesheet" in (book / "_build" / "html" / "_static" / "kursk" / "kursk.css").read_text()
     assert build(book, "html").returncode == 0
+
+
+def test_the_vendored_vega_is_the_compilers_release_unchanged():
+    import vl_convert as vlc
+
+    from kursk import sphinxext
+
+    text = sphinxext.VEGA_FILE.read_text(encoding="utf-8")
+    assert sphinxext.VEGA_VERSION == vlc.get_vega_version()
+    assert f'version="{sphinxext.VEGA_VERSION}"' in text
+    assert hashlib.sha256(sphinxext.VEGA_FILE.read_bytes()).hexdigest() == sphinxext.VEGA_SHA256
+    assert sphinxext.VEGA_SHA256 in (sphinxext.STATIC_DIR / "vendor" / "README.md").read_text()
