@@ -16,7 +16,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 NODE_TOOLS := tests/browser-tools
 NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
-.PHONY: book pdf lab test clean requirements
+.PHONY: book pdf lab test bench clean requirements
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -47,6 +47,12 @@ $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
 
 test: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	KURSK_CFFCONVERT=$(CURDIR)/$(TOOLS)/bin/cffconvert $(BIN)/python -m pytest
+
+# Build times, page weight and speed, Lighthouse scores: writes benchmarks/RESULTS.md (about
+# half an hour with the default three runs; see benchmarks/run.py for the options).
+bench: $(STAMP)
+	cd benchmarks && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(BIN)/python benchmarks/run.py
 
 # Re-pin every package after editing requirements.in.
 requirements: $(STAMP)

@@ -9,8 +9,8 @@
 * The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`).
   Loading the data also validates it: bad input stops the build at once.
 * Offline charts: the Vega runtime, bundled by the pinned ``vl-convert-python``
-  package, is written into the HTML output with its licence and loaded, deferred
-  (after the text), only by the pages that hold a chart. Charts are compiled to
+  package, is written into the HTML output with its licence and loaded only by the
+  pages that hold a chart, after the text, when a chart nears the window. Charts are compiled to
   Vega when the chapters run, so the pages need neither Vega-Lite nor Vega-Embed.
 """
 
@@ -150,7 +150,69 @@ BODY_PATTERNS = (
 )
 
 
+#: Scripts of Sphinx and its extensions that wait for the page anyway (they act on
+#: DOMContentLoaded): loaded deferred, they no longer hold up the first paint.
+DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
+                    "sphinx-book-theme.js")
+
+#: A chart's spec, inline in the page as the renderer wrote it (kursk/charts/theme.py).
+CHART_SPEC = re.compile(r'(<div class="kursk-chart" id="(kursk-chart-[0-9a-f]+)"[^>]*)>'
+                        r'<script type="application/json" class="kursk-chart-spec">(.*?)</script>', re.S)
+SPECS_DIR = "specs"
+
+
+def _specs_out(app, context) -> str:
+    """Move each chart's spec out of the page into a script of its own, which
+    kursk-charts.js loads when the chart nears the window: the page is smaller and its
+    text arrives sooner. A script, not JSON, so that charts draw from a book opened
+    from disk (file://) too. Named by the chart's id, a digest of the spec."""
+    folder = Path(app.outdir) / "_static" / OUT_SUBDIR / SPECS_DIR
+
+    def out(match: re.Match) -> str:
+        opening, chart_id, payload = match.groups()
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(folder / f"{chart_id}.js", f'kurskSpec("{chart_id}",{payload});\n')
+        src = context["pathto"](f"_static/{OUT_SUBDIR}/{SPECS_DIR}/{chart_id}.js", 1)
+        return f'{opening} data-spec="{html.escape(src, quote=True)}">'
+
+    return CHART_SPEC.sub(out, context["body"])
+
+
+def _drop_stale_pages(app) -> None:
+    """Delete pages of documents that are no longer part of the book (Sphinx leaves them)."""
+    outdir = Path(app.outdir)
+    keep = {f"{doc}.html" for doc in app.env.found_docs} | {"genindex.html", "search.html", "index.html"}
+    for page in outdir.rglob("*.html"):
+        rel = page.relative_to(outdir)
+        if rel.parts[0] not in ("_static", "_sources", "_images", "_downloads") and rel.as_posix() not in keep:
+            page.unlink()
+
+
+def _drop_unused_specs(outdir: Path) -> None:
+    """Delete the spec scripts no page uses any more (an incremental build keeps the rest)."""
+    folder = outdir / "_static" / OUT_SUBDIR / SPECS_DIR
+    if not folder.is_dir():
+        return
+    used = set()
+    for page in outdir.rglob("*.html"):
+        used |= set(re.findall(r'data-spec="[^"]*/(kursk-chart-[0-9a-f]+)\.js"', page.read_text(encoding="utf-8")))
+    for spec in folder.glob("*.js"):
+        if spec.stem not in used:
+            spec.unlink()
+
+
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
+    # (not on the search page, whose search script needs doctools.js at once)
+    scripts = context.get("script_files", [])
+    for i, script in enumerate(scripts):
+        name = str(getattr(script, "filename", "") or "")
+        attributes = getattr(script, "attributes", None)
+        if (pagename != "search" and name.endswith(DEFERRED_SCRIPTS) and attributes is not None
+                and not {"async", "defer"} & set(attributes)):
+            # a copy: the builder's list is restored after each page, its objects are shared
+            scripts[i] = type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+    if "body" in context and "kursk-chart-spec" in context["body"]:
+        context["body"] = _specs_out(app, context)
     if "body" in context:
         for old, new in BODY_FIXES:
             context["body"] = context["body"].replace(old, new)
@@ -164,7 +226,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
         link = context["pathto"](f"_downloads/{PDF_NAME}", 1)
         context["theme_extra_footer"] += f'<p><a href="{link}">Download the PDF edition</a></p>'
     if "kursk-chart" in context.get("body", ""):
-        app.add_js_file(f"{OUT_SUBDIR}/vega.js", loading_method="defer")
+        # kursk-charts.js fetches vega.js (beside it) itself, when a chart nears the window.
         app.add_js_file(f"{OUT_SUBDIR}/kursk-charts.js", loading_method="defer")
 
 
@@ -278,6 +340,8 @@ def on_build_finished(app, exception) -> None:
     if redirect.is_file() and redirect.read_text(encoding="utf-8").lstrip().startswith("<meta"):
         redirect.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project)),
                             encoding="utf-8")
+    _drop_stale_pages(app)
+    _drop_unused_specs(Path(app.outdir))
     pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
     _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
     shutil.copyfile(STATIC_DIR / "kursk.css", out / "kursk.css")

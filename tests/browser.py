@@ -82,3 +82,16 @@ def open_page(context, url: str, base: str, *, wait_selector: str | None = None)
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     return page, foreign, errors
+
+
+def draw_all_charts(page, timeout: int = 20_000) -> int:
+    """Have the page draw every chart now (a reader's scrolling draws them one by one) and
+    wait until all are drawn; return how many there are."""
+    expected = page.locator("div.kursk-chart").count()
+    if expected:
+        page.wait_for_function("() => window.kurskCharts !== undefined", timeout=timeout)
+        page.evaluate("window.kurskCharts.drawAll()")
+        page.wait_for_function(
+            "n => document.querySelectorAll(\"div.kursk-chart[data-drawn='true'] svg\").length >= n",
+            arg=expected, timeout=timeout)
+    return expected

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
 IGNORE = shutil.ignore_patterns(".venv", ".venv-tools", "_build", ".git", "__pycache__", ".pytest_cache",
-                                "*.egg-info", ".ipynb_checkpoints")
+                                "*.egg-info", ".ipynb_checkpoints", "node_modules")
 
 
 def make_dataset(folder: Path, *overlays: Path) -> Path:

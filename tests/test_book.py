@@ -147,7 +147,7 @@ def test_chapter_meets_the_rules_for_chapters(book, chapter):
         assert f"{{numref}}`{name}`" in source, f"{name} is never referred to in the text"
     assert page.count('class="kursk-chart"') >= len(figures)
     # every chart in the page has a description for screen readers
-    assert len(re.findall(r'class="kursk-chart" id="[^"]+" role="img" aria-label="[^"]{40,}"', page)) \
+    assert len(re.findall(r'class="kursk-chart" id="[^"]+" role="figure" aria-label="[^"]{40,}"', page)) \
         == page.count('class="kursk-chart"')
     text = _text(page)
     assert "Key points" in text and "Data used in this chapter" in text

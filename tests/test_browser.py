@@ -11,7 +11,7 @@ import pytest
 import kursk
 from kursk import charts
 
-from browser import browser, open_page, serve
+from browser import browser, draw_all_charts, open_page, serve
 from test_data import MARKUP, _markup_claims
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,7 @@ def test_every_page_renders_offline_with_its_charts(book):
         context = b.new_context()
         for rel in pages:
             page, foreign, errors = open_page(context, f"{base}/{rel}", base)
-            expected = page.locator("div.kursk-chart").count()
-            if expected:
-                page.wait_for_selector("div.kursk-chart[data-drawn='true'] svg", timeout=15_000)
-                page.wait_for_function(
-                    "n => document.querySelectorAll(\"div.kursk-chart[data-drawn='true'] svg\").length >= n",
-                    arg=expected, timeout=15_000)
+            expected = draw_all_charts(page)
             assert foreign == [], f"{rel} requested other hosts: {foreign}"
             assert errors == [], f"{rel} logged errors: {errors}"
             charts_seen += expected
@@ -47,7 +42,7 @@ def test_tooltip_shows_markup_from_the_data_as_text(book, tmp_path):
     shutil.copytree(book / "_build" / "html" / "_static" / "kursk", site / "kursk")
     (site / "index.html").write_text(
         "<!doctype html><html><head><meta charset='utf-8'>"
-        "<script src='kursk/vega.js'></script><script src='kursk/kursk-charts.js'></script>"
+        "<script src='kursk/kursk-charts.js'></script>"
         "</head><body>" + charts.render(chart.to_dict())["text/html"] + "</body></html>",
         encoding="utf-8")
     with serve(site) as base, browser() as b:
@@ -68,7 +63,7 @@ def test_timeline_menus_filter_the_events(book):
     events = kursk.load(book / "data").events
     with serve(book / "_build" / "html") as base, browser() as b:
         page, foreign, errors = open_page(b.new_context(), f"{base}/chapters/timeline.html", base)
-        page.wait_for_selector("div.kursk-chart[data-drawn='true'] svg", timeout=15_000)
+        draw_all_charts(page)
 
         def marks() -> int:
             page.wait_for_timeout(300)
@@ -83,4 +78,20 @@ def test_timeline_menus_filter_the_events(book):
         page.select_option("div.kursk-chart select[name='chapter_pick']", label="All chapters")
         page.select_option("div.kursk-chart select[name='party_pick']", label="All parties")
         assert marks() == len(events)
+        assert foreign == [] and errors == []
+
+
+def test_charts_are_drawn_as_the_reader_reaches_them(book):
+    """The Vega runtime and the charts wait for the reader: the ledger's last chart is
+    drawn only when it comes near the window."""
+    with serve(book / "_build" / "html") as base, browser() as b:
+        page, foreign, errors = open_page(b.new_context(viewport={"width": 1280, "height": 900}),
+                                          f"{base}/chapters/ledger.html", base)
+        page.wait_for_timeout(1500)
+        charts = page.locator("div.kursk-chart")
+        assert charts.count() > 10
+        assert charts.last.get_attribute("data-drawn") is None
+        charts.last.scroll_into_view_if_needed()
+        page.wait_for_selector("div.kursk-chart:last-of-type[data-drawn='true'] svg, "
+                               f"#{charts.last.get_attribute('id')}[data-drawn='true'] svg", timeout=15_000)
         assert foreign == [] and errors == []

@@ -18,7 +18,7 @@ import pytest
 
 from kursk.charts import theme
 
-from browser import browser, open_page, serve
+from browser import browser, draw_all_charts, open_page, serve
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -65,12 +65,7 @@ def _context(b, width: int, scheme: str):
 
 
 def _wait_for_charts(page) -> int:
-    expected = page.locator("div.kursk-chart").count()
-    if expected:
-        page.wait_for_function(
-            "n => document.querySelectorAll(\"div.kursk-chart[data-drawn='true'] svg\").length >= n",
-            arg=expected, timeout=20_000)
-    return expected
+    return draw_all_charts(page)
 
 
 @pytest.mark.parametrize("width,scheme", VIEWS, ids=[f"{w}px-{s}" for w, s in VIEWS])

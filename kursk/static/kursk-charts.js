@@ -1,8 +1,10 @@
 /* Draws every chart of the page with the locally served Vega runtime (vega.js).
  *
- * Each chart is a <div class="kursk-chart"> holding a compiled Vega spec in a
- * <script type="application/json" class="kursk-chart-spec"> element (see
- * kursk/charts/theme.py). Nothing is loaded from any other host.
+ * Each chart is a <div class="kursk-chart"> with a compiled Vega spec (see
+ * kursk/charts/theme.py): in the book, in a script of its own named by the div's
+ * data-spec attribute, which calls kurskSpec(id, spec) (see kursk/sphinxext.py); in a
+ * notebook, inline in a <script type="application/json" class="kursk-chart-spec">.
+ * Nothing is loaded from any other host.
  *
  * - Width: a chart never overflows its column. In a narrow column its panels stack
  *   in one column and its legends list one entry a line; then every width in the
@@ -10,6 +12,9 @@
  * - Colour scheme: the chart follows the book's light or dark theme (the
  *   data-theme attribute of <html>), and is redrawn when the reader switches.
  * - Tooltips: text only (textContent), so nothing from the data can become markup.
+ * - Speed: the text comes first. The Vega runtime (vega.js, beside this script) is
+ *   fetched only when a chart comes near the window, and each chart is drawn when the
+ *   reader nears it, one at a time. window.kurskCharts.drawAll() draws every chart now.
  *
  * THEMES is filled in from kursk.charts.theme.browser_themes() when the book is built.
  */
@@ -201,11 +206,31 @@
     tip.style.top = (y + window.scrollY) + "px";
   }
 
+  /* The chart's spec, as text (each drawing parses a fresh copy). */
+  var waiting = {};
+  window.kurskSpec = function (id, spec) {
+    if (waiting[id]) { waiting[id](JSON.stringify(spec)); delete waiting[id]; }
+  };
+  function specOf(div) {
+    if (div._spec) { return div._spec; }
+    var holder = div.querySelector("script.kursk-chart-spec");
+    div._spec = holder ? Promise.resolve(holder.textContent) : new Promise(function (resolve, reject) {
+      waiting[div.id] = resolve;
+      var script = document.createElement("script");
+      script.src = div.dataset.spec;
+      script.onerror = function () { reject(new Error("could not load " + script.src)); };
+      document.head.appendChild(script);
+    });
+    return div._spec;
+  }
+
   /* Draw one chart in the current theme at the current column width. A chart that still
      overflows after fit() is drawn again in its narrow form. */
   function draw(div, forceNarrow) {
-    var holder = div.querySelector("script.kursk-chart-spec");
-    if (!holder) { return Promise.resolve(); }
+    return specOf(div).then(function (text) { return drawSpec(div, text, forceNarrow); });
+  }
+
+  function drawSpec(div, text, forceNarrow) {
     var available = div.clientWidth;
     var dark = isDark();
     if (!forceNarrow && div._kursk && div._kursk.width === available && div._kursk.dark === dark) {
@@ -214,7 +239,7 @@
     if (div._kursk) { div._kursk.view.finalize(); }
     div.querySelectorAll(".kursk-chart-canvas, .kursk-chart-bindings").forEach(function (el) { el.remove(); });
     var narrow = forceNarrow || available < THEMES.narrow;
-    var spec = themed(JSON.parse(holder.textContent), dark);
+    var spec = themed(JSON.parse(text), dark);
     if (narrow) { spec = narrowed(spec, available); }
     var canvas = document.createElement("div");
     canvas.className = "kursk-chart-canvas";
@@ -233,7 +258,7 @@
     }).then(function () {
       var svg = canvas.querySelector("svg");
       if (!narrow && svg && svg.getBoundingClientRect().width > available + 1) {
-        return draw(div, true);
+        return drawSpec(div, text, true);
       }
       if (svg) { svg.setAttribute("aria-hidden", "true"); }
       // Labels at the edge of a narrow chart can still stick out by a little: then the
@@ -253,27 +278,72 @@
     });
   }
 
-  function drawAll() {
-    return Promise.all(Array.prototype.map.call(document.querySelectorAll("div.kursk-chart"),
-      function (div) { return draw(div, false); }));
+  var here = document.currentScript ? document.currentScript.src : "";
+  var runtime = null;
+  function loadVega() {
+    if (!runtime) {
+      runtime = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = here.replace(/kursk-charts\.js(\?.*)?$/, "vega.js");
+        script.onload = function () {
+          window.vega.expressionFunction("kurskWrap", function (text, most) { return wrap(text, most); });
+          resolve();
+        };
+        script.onerror = function () { reject(new Error("could not load " + script.src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return runtime;
   }
+
+  /* Draw the given charts one after another, each in a task of its own. */
+  var queue = Promise.resolve();
+  function drawSome(divs) {
+    queue = queue.then(loadVega).then(function () {
+      return divs.reduce(function (done, div) {
+        return done.then(function () {
+          return new Promise(function (resolve) { setTimeout(resolve, 0); });
+        }).then(function () { return draw(div, false); });
+      }, Promise.resolve());
+    }).catch(function (error) { console.error("kursk charts: " + error); });
+    return queue;
+  }
+
+  function charts() { return Array.prototype.slice.call(document.querySelectorAll("div.kursk-chart")); }
+  function drawn() { return charts().filter(function (div) { return div._kursk; }); }
+
+  function drawAll() { return drawSome(charts()); }
+
   function start() {
-    window.vega.expressionFunction("kurskWrap", function (text, most) { return wrap(text, most); });
-    drawAll();
-    new MutationObserver(drawAll).observe(document.documentElement,
+    window.kurskCharts = { drawAll: drawAll };
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        var near = entries.filter(function (e) { return e.isIntersecting; }).map(function (e) {
+          observer.unobserve(e.target);
+          return e.target;
+        });
+        if (near.length) { drawSome(near); }
+      }, { rootMargin: "800px 0px" });
+      charts().forEach(function (div) { observer.observe(div); });
+    } else {
+      drawAll();
+    }
+    // Redraw what is drawn when the reader switches theme or the column changes width.
+    new MutationObserver(function () { drawSome(drawn()); }).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
     var pending = null, lastWidth = window.innerWidth;
     window.addEventListener("resize", function () {
       if (window.innerWidth === lastWidth) { return; }
       lastWidth = window.innerWidth;
       clearTimeout(pending);
-      pending = setTimeout(drawAll, 200);
+      pending = setTimeout(function () { drawSome(drawn()); }, 200);
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // After the page has loaded and painted: the charts never hold up the text.
+  if (document.readyState === "complete") {
     start();
+  } else {
+    window.addEventListener("load", start);
   }
 })();
