@@ -132,9 +132,17 @@ def merge_uses(app, env, docnames, other) -> None:
             env.kursk_uses[docname] = other.kursk_uses[docname]
 
 
-def ledger_outdated(app, env, added, changed, removed):
-    """The ledger's "used in" lists depend on every chapter: re-read it when any changes."""
-    if (added or changed or removed) and lg.LEDGER_DOC in env.found_docs:
+def snapshot_uses(app, env, added, changed, removed):
+    """Remember which claims each page used before this build re-reads the changed pages."""
+    env.kursk_uses_before = {doc: list(uses) for doc, uses in getattr(env, "kursk_uses", {}).items()}
+    return []
+
+
+def ledger_outdated(app, env):
+    """The ledger's "used in" lists are filled in when it is written (:func:`resolve`), from
+    what every page uses: write it again when that changed (an edit of prose alone does not)."""
+    before = getattr(env, "kursk_uses_before", None)
+    if lg.LEDGER_DOC in env.found_docs and before != getattr(env, "kursk_uses", {}):
         return [lg.LEDGER_DOC]
     return []
 
@@ -358,5 +366,6 @@ def setup(app):
     app.connect("doctree-read", collect_uses)
     app.connect("env-purge-doc", purge_uses)
     app.connect("env-merge-info", merge_uses)
-    app.connect("env-get-outdated", ledger_outdated)
+    app.connect("env-get-outdated", snapshot_uses)
+    app.connect("env-updated", ledger_outdated)
     app.connect("doctree-resolved", resolve)

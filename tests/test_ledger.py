@@ -171,3 +171,32 @@ def test_each_metric_section_of_the_ledger_has_its_anchor(book):
     for metric in data.metrics[data.metrics.metric.isin(data.claims.metric)].itertuples():
         section = re.search(rf'<section id="{ledger.metric_anchor(metric.metric)}">\s*(?:<span id="[^"]*"></span>)*<h3>([^<]+)<', page)
         assert section and html.unescape(section.group(1)).strip() == metric.label, metric.metric
+
+
+@pytest.mark.build
+def test_the_ledger_is_written_again_only_when_a_page_uses_other_claims(book):
+    from conftest import build
+
+    ledger_page = book / "_build" / "html" / "chapters" / "ledger.html"
+    chapter = book / "chapters" / "response.md"
+    original = chapter.read_text(encoding="utf-8")
+    written = ledger_page.stat().st_mtime_ns
+    try:
+        # an edit of prose alone: the chapter is written again, the ledger is not
+        chapter.write_text(original + "\nA sentence added by the test.\n", encoding="utf-8")
+        assert build(book).returncode == 0
+        assert "A sentence added by the test." in (ledger_page.parent / "response.html").read_text(encoding="utf-8")
+        assert ledger_page.stat().st_mtime_ns == written
+        # a chapter that stops using its claims: the ledger says so
+        used = set(re.findall(r'fig\.claim\("\w+", "(C\d+)"', original))
+        assert used
+        chapter.write_text(re.sub(r"\{glue(?::text)?\}`[^`]+`", "a number", original), encoding="utf-8")
+        assert build(book).returncode == 0
+        page = ledger_page.read_text(encoding="utf-8")
+        assert ledger_page.stat().st_mtime_ns != written
+        for claim in used:
+            row = re.search(rf'<tr[^>]*id="claim-{claim}".*?</tr>', page, re.S).group(0)
+            assert "response.html" not in row, claim
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+        assert build(book).returncode == 0
