@@ -7,7 +7,8 @@ build leaves the last good ``_build/html`` in place, forgets its Sphinx
 environment (so that the next build re-reads, and re-reports, every page) and
 exits non-zero.
 
-Builds are skipped when nothing changed: each output is stamped with a digest of the
+Before Sphinx runs, the chapters the execution cache lacks are executed in parallel
+(:mod:`kursk.execute`). Builds are skipped when nothing changed: each output is stamped with a digest of the
 whole tree it was built from (:func:`tree_digest`), and a build whose stamp matches the
 present tree does nothing. ``--force`` builds anyway.
 """
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from . import execute
 
 #: Folders of the book's tree that are not inputs of the book.
 NOT_INPUTS = {"_build", ".git", ".venv", ".venv-tools", "tests", "benchmarks", "__pycache__",
@@ -89,6 +92,7 @@ def build_html(root: Path, force: bool = False) -> int:
         return 0
     _stamp(root, "html").unlink(missing_ok=True)
     start = time.monotonic()
+    execute.main(root)
     result = subprocess.run(jupyter_book(root, "html"), cwd=root)
     seconds = time.monotonic() - start
     if result.returncode != 0:
@@ -140,6 +144,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
     _stamp(root, "pdf").unlink(missing_ok=True)
     (latex / PDF_NAME).unlink(missing_ok=True)
     start = time.monotonic()
+    execute.main(root)
     result = subprocess.run(jupyter_book(root, "pdflatex"), cwd=root)
     seconds = time.monotonic() - start
     if result.returncode != 0 or not (latex / PDF_NAME).is_file():

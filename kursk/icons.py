@@ -37,6 +37,21 @@ ADMONITION_ICONS = {
 }
 
 
+#: A Font Awesome glyph rule of the theme's stylesheet, e.g. ``.fa-bars:before{content:"\f0c9"}``.
+GLYPH_RULE = re.compile(r'\.fa-[a-z0-9-]+:before\{content:"[^"]*"\}')
+
+
+def prune_theme_css(path: Path) -> int:
+    """Drop the glyph rules of the Font Awesome web font from the theme's stylesheet in the
+    output (about 1,900 rules, 16 KB compressed, on every page): :func:`stylesheet` draws the
+    icons the pages use, and nothing uses the font. Returns the number of rules dropped."""
+    text = path.read_text(encoding="utf-8")
+    pruned, count = GLYPH_RULE.subn("", text)
+    if count:
+        path.write_text(pruned, encoding="utf-8")
+    return count
+
+
 def theme_fontawesome() -> Path:
     import pydata_sphinx_theme
 

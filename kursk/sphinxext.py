@@ -40,8 +40,8 @@ OUT_SUBDIR = "kursk"
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 
 
-#: Modules that run only inside Sphinx, never in a chapter's kernel.
-BUILD_SIDE = ("sphinxext.py", "crossref.py", "build.py", "icons.py")
+#: Modules that run only inside Sphinx or before it, never in a chapter's kernel.
+BUILD_SIDE = ("sphinxext.py", "crossref.py", "build.py", "icons.py", "execute.py")
 
 
 def inputs_digest(data_dir: Path, *, kernel_only: bool = False) -> str:
@@ -57,6 +57,12 @@ def inputs_digest(data_dir: Path, *, kernel_only: bool = False) -> str:
     for path in paths:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def execution_cache(root: Path) -> Path:
+    """myst-nb's execution cache for the present dataset and package (kursk.execute fills it
+    in parallel before a build)."""
+    return root / CACHE_DIR / inputs_digest(root / "data", kernel_only=True)[:16]
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -75,7 +81,7 @@ def on_config_inited(app, config) -> None:
 
     config.kursk_inputs_digest = inputs_digest(data)
     cache_root = root / CACHE_DIR
-    cache = cache_root / inputs_digest(data, kernel_only=True)[:16]
+    cache = execution_cache(root)
     if cache_root.is_dir():
         for old in cache_root.iterdir():
             if old.is_dir() and old != cache:
@@ -344,6 +350,7 @@ def on_build_finished(app, exception) -> None:
     _drop_unused_specs(Path(app.outdir))
     pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
     _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
+    icons.prune_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css")
     shutil.copyfile(STATIC_DIR / "kursk.css", out / "kursk.css")
 
 

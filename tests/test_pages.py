@@ -106,7 +106,10 @@ def test_every_page_fits_draws_and_passes_axe(book, width, scheme):
 
 
 def test_no_page_loads_the_icon_font_or_script(book):
+    from kursk import icons
+
     html = book / "_build" / "html"
+    assert not icons.GLYPH_RULE.search((html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text())
     with serve(html) as base, browser() as b:
         context = _context(b, 1280, "light")
         for rel in ("intro.html", "chapters/data-and-methods.html", "search.html"):

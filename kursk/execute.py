@@ -1,0 +1,92 @@
+"""Execute the chapters in parallel, into myst-nb's execution cache, before Sphinx runs.
+
+Jupyter Book executes the notebooks one after another while it reads them. On a machine
+with several cores that leaves most of them idle. :func:`execute` runs every chapter whose
+outputs the cache lacks at the same time (one kernel each, up to one per core) and stores
+the executed notebooks in the cache that :mod:`kursk.sphinxext` points myst-nb at
+(:func:`kursk.sphinxext.execution_cache`); Sphinx then finds them there. A chapter whose code fails is not stored: myst-nb executes it again
+itself and reports the failure, with the cell and the traceback, as it always does.
+
+The cache key of a notebook is its code (see jupyter-cache); the folder of the cache is
+named by a digest of everything the code reads besides itself. Bad data is not executed
+here: the build reports it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+TIMEOUT = 300  # seconds a cell may take, as execute.timeout in _config.yml
+
+
+def chapters(root: Path) -> list[Path]:
+    """The executable pages that the table of contents lists."""
+    import jupytext
+
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    found = []
+    for source in sorted((root / "chapters").glob("*.md")):
+        if f"chapters/{source.stem}" in toc and any(
+                cell.cell_type == "code" for cell in jupytext.read(source).cells):
+            found.append(source)
+    return found
+
+
+def _run(source: Path):
+    """Execute one chapter in a fresh kernel, in its own folder, as myst-nb does."""
+    import jupytext
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    notebook = jupytext.read(source)
+    result = single_nb_execution(notebook, cwd=str(source.parent), timeout=TIMEOUT, allow_errors=False,
+                                 meta_override=True)
+    return source, (None if result.err is not None else notebook), result.time
+
+
+def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
+    """Execute the chapters the cache lacks, in parallel; return each one's seconds
+    (``None`` for a chapter that failed and is left to myst-nb)."""
+    import jupytext
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from .data import DataError, load
+    from .sphinxext import execution_cache
+
+    try:
+        load(root / "data")
+    except DataError:
+        return {}  # the build stops on it, with the message, before executing anything
+    cache = get_cache(str(execution_cache(root)))
+    todo = []
+    for source in chapters(root):
+        try:
+            cache.match_cache_notebook(jupytext.read(source))
+        except KeyError:
+            todo.append(source)
+    if not todo:
+        return {}
+    workers = workers or min(len(todo), os.cpu_count() or 1)
+    seconds: dict[str, float | None] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for source, notebook, took in pool.map(_run, todo):
+            if notebook is None:
+                seconds[source.stem] = None
+                continue
+            cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source), data={"execution_seconds": took}),
+                                        check_validity=False, overwrite=True)
+            seconds[source.stem] = took
+    return seconds
+
+
+def main(root: Path) -> int:
+    start = time.monotonic()
+    seconds = execute(root)
+    if seconds:
+        done = ", ".join(f"{name} {s:.0f} s" if s is not None else f"{name} failed" for name, s in seconds.items())
+        print(f"kursk.execute: executed {len(seconds)} chapters in parallel in "
+              f"{time.monotonic() - start:.1f} s ({done}).", flush=True)
+    return 0
