@@ -164,12 +164,12 @@ def test_an_unchanged_tree_is_not_built_again(book):
     assert "nothing changed since the PDF was built" in result.stdout
     assert "nothing changed since _build/html was built" in result.stdout
     assert _digest(book / "_build" / "html") == before and pdf.is_file()
-    # a change anywhere in the book's inputs (here a stylesheet of the package) builds again
-    css = book / "kursk" / "static" / "kursk.css"
-    with edited(css, "/* Charts:", "/* A changed stylesheet. Charts:"):
+    # a change to any input of the book (here one sentence of a page) builds it again
+    page = book / "chapters" / "how-to-cite.md"
+    with edited(page, "\n## ", "\nA sentence added by the test.\n\n## "):
         result = build(book, "html")
         assert result.returncode == 0 and "built and published" in result.stdout
-        assert "A changed stylesheet" in (book / "_build" / "html" / "_static" / "kursk" / "kursk.css").read_text()
+        assert "A sentence added by the test." in (book / "_build" / "html" / "chapters" / "how-to-cite.html").read_text()
     assert build(book, "html").returncode == 0
 
 
