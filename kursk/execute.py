@@ -56,10 +56,6 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     from .data import DataError, load
     from .sphinxext import execution_cache
 
-    try:
-        load(root / "data")
-    except DataError:
-        return {}  # the build stops on it, with the message, before executing anything
     cache = get_cache(str(execution_cache(root)))
     todo = []
     for source in chapters(root):
@@ -69,6 +65,10 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
             todo.append(source)
     if not todo:
         return {}
+    try:
+        load(root / "data")
+    except DataError:
+        return {}  # the build stops on it, with the message, before executing anything
     workers = workers or min(len(todo), os.cpu_count() or 1)
     seconds: dict[str, float | None] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -331,7 +331,16 @@ def on_build_finished(app, exception) -> None:
     root = Path(app.srcdir)
     downloads = Path(app.outdir) / "_downloads"
     dataset_zip(root / "data", downloads)
-    write_sqlite(root / "data", downloads)
+    # The database takes two seconds to write and depends on the data alone.
+    stamp = root / "_build" / "stamps" / "sqlite"
+    sources = data_files(root / "data") + [PACKAGE_DIR / "database.py"]
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+    version = read_descriptor(root / "data")["version"]
+    if not ((downloads / f"kursk-dataset-{version}.sqlite").is_file() and stamp.is_file()
+            and stamp.read_text() == digest):
+        write_sqlite(root / "data", downloads)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
     pdf = Path(app.outdir).parent / "latex" / PDF_NAME
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)
