@@ -47,9 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import CHROMIUM_ARGS, browser, chromium_path  # noqa: E402
-
-IGNORE = shutil.ignore_patterns(".venv", ".venv-tools", "_build", ".git", "__pycache__", ".pytest_cache",
-                                "*.egg-info", ".ipynb_checkpoints", "node_modules")
+from conftest import IGNORE  # noqa: E402  (the tests' copy of the book leaves out the same)
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
 PROSE_EDIT = ("chapters/response.md", "\n\nThis sentence was added by the benchmark.\n")
 DATA_FILE = "data/claims.csv"

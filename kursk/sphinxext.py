@@ -8,10 +8,11 @@
   the dataset) and re-reads every page.
 * The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`).
   Loading the data also validates it: bad input stops the build at once.
-* Offline charts: the Vega runtime, bundled by the pinned ``vl-convert-python``
-  package, is written into the HTML output with its licence and loaded only by the
-  pages that hold a chart, after the text, when a chart nears the window. Charts are compiled to
-  Vega when the chapters run, so the pages need neither Vega-Lite nor Vega-Embed.
+* Offline charts: the Vega runtime, vendored unchanged in ``static/vendor/``, is
+  written into the HTML output with its licences; ``kursk-charts.js`` loads it on
+  pages that hold a chart, after the text, when a chart nears the window. Charts are
+  compiled to Vega when the chapters run, so the pages need neither Vega-Lite nor
+  Vega-Embed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from docutils import nodes
 
 from . import __version__, icons
 from .bib import bibtex
-from .build import PDF_NAME
+from .build import PDF_NAME, mark_built, up_to_date
 from .data import data_files, load, read_descriptor
 from .database import write_sqlite
 from .meta import citation
@@ -332,15 +333,12 @@ def on_build_finished(app, exception) -> None:
     downloads = Path(app.outdir) / "_downloads"
     dataset_zip(root / "data", downloads)
     # The database takes two seconds to write and depends on the data alone.
-    stamp = root / "_build" / "stamps" / "sqlite"
     sources = data_files(root / "data") + [PACKAGE_DIR / "database.py"]
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
-    version = read_descriptor(root / "data")["version"]
-    if not ((downloads / f"kursk-dataset-{version}.sqlite").is_file() and stamp.is_file()
-            and stamp.read_text() == digest):
+    database = downloads / f"kursk-dataset-{read_descriptor(root / 'data')['version']}.sqlite"
+    if not up_to_date(root, "sqlite", database, digest):
         write_sqlite(root / "data", downloads)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(digest)
+        mark_built(root, "sqlite", digest)
     pdf = Path(app.outdir).parent / "latex" / PDF_NAME
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)

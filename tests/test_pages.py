@@ -64,10 +64,6 @@ def _context(b, width: int, scheme: str):
     return context
 
 
-def _wait_for_charts(page) -> int:
-    return draw_all_charts(page)
-
-
 @pytest.mark.parametrize("width,scheme", VIEWS, ids=[f"{w}px-{s}" for w, s in VIEWS])
 def test_every_page_fits_draws_and_passes_axe(book, width, scheme):
     if not AXE.is_file():
@@ -83,7 +79,7 @@ def test_every_page_fits_draws_and_passes_axe(book, width, scheme):
             page, foreign, errors = open_page(context, f"{base}/{rel}", base)
             requested = []
             page.on("request", lambda r: requested.append(r.url))
-            charts = _wait_for_charts(page)
+            charts = draw_all_charts(page)
             theme_now = page.evaluate("document.documentElement.dataset.theme")
             name = rel.replace("/", "_").removesuffix(".html")
             page.screenshot(path=str(shots / f"{name}.png"))
@@ -137,7 +133,7 @@ def test_charts_follow_the_theme_and_show_sources_on_hover(book):
             context = _context(b, 1280, scheme)
             for rel in pages:
                 page, foreign, errors = open_page(context, f"{base}/{rel}", base)
-                _wait_for_charts(page)
+                draw_all_charts(page)
                 background = page.evaluate(
                     "() => getComputedStyle(document.querySelector('div.kursk-chart svg')).backgroundColor")
                 expected = "rgb(20, 24, 30)" if scheme == "dark" else "rgb(255, 255, 255)"
