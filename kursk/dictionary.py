@@ -41,8 +41,25 @@ def fields_frame(resource: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _area_limits(limits: dict) -> str:
+    """The area rule of a table, in words."""
+    by_region: dict[str, list[str]] = {}
+    for subject, region in limits["subjects"].items():
+        by_region.setdefault(region or "no region of the table (not checked)", []).append(subject)
+    regions = "; ".join(f"{region}: {', '.join(sorted(subjects))}" for region, subjects in sorted(by_region.items()))
+    return (f" No area ({', '.join(limits['units'])}) may exceed the whole area of the region its "
+            f"subject lies in ({limits['regions']['resource']}.{limits['regions']['area']}), and every "
+            f"subject with an area must be mapped to a region. Subjects by region: {regions}.")
+
+
 def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
-    """Display, for every table, its description, size, keys and fields."""
+    """Display how cells are written, then, for every table, its description, size,
+    keys, row rules and fields."""
+    formats = descriptor["kursk:cellFormats"]
+    display(Markdown("How a cell of each type is written (`kursk:cellFormats`): " + "; ".join(
+        f"{escape(kind)}: {escape(formats[kind]['expected'])}" for kind in formats) +
+        ". An empty cell is a missing value. Every table holds at least one row, unless it is "
+        "marked `kursk:mayBeEmpty`."))
     for resource in descriptor["resources"]:
         if "schema" not in resource:
             display(Markdown(f"**{escape(resource['title'])}** (`{resource['path']}`). "
@@ -63,6 +80,10 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
         checks = resource.get("kursk:rowChecks", [])
         if checks:
             intro += " Each row must also have " + "; ".join(escape(c["expected"]) for c in checks) + "."
+        if resource.get("kursk:mayBeEmpty"):
+            intro += " This table may be empty."
+        if resource.get("kursk:areaLimits"):
+            intro += escape(_area_limits(resource["kursk:areaLimits"]))
         display(Markdown(intro + "\n\n" + markdown_table(fields_frame(resource), {
             "field": "Field", "type": "Type", "description": "Description",
             "rules": "Allowed values"}, widths=[22, 14, 42, 22])))

@@ -24,7 +24,7 @@ def make_dataset(folder: Path, *overlays: Path) -> Path:
     for table in (TEST_DATA / "good").glob("*.csv"):
         shutil.copy(table, data)
     for overlay in overlays:
-        for table in overlay.glob("*.csv"):
+        for table in [*overlay.glob("*.csv"), *overlay.glob("*.json")]:
             shutil.copy(table, data)
     return data
 

@@ -42,7 +42,9 @@ def test_corpus_has_the_required_kinds_of_fault():
     assert len(BAD_CASES) >= 12
     for needed in ("non-utf8", "byte-order-mark", "crlf", "extra-column", "missing-column",
                    "wrong-type", "missing-required", "unknown-source", "unknown-place", "duplicate-id",
-                   "outside-study-period", "negative-count", "low-above-high"):
+                   "outside-study-period", "negative-count", "low-above-high", "not-finite", "number-overflow",
+                   "area-above-region", "share-above-100", "empty-table", "unbalanced-quote", "not-csv",
+                   "descriptor-not-json", "descriptor-unknown-type", "duplicate-pair", "control-character"):
         assert needed in BAD_CASES
 
 
@@ -55,6 +57,44 @@ def test_bad_input_is_reported_exactly(case, tmp_path):
     with pytest.raises(DataError) as error:
         kursk.load(data)
     assert str(error.value).splitlines()[1:] == [f"  {line}" for line in expected]
+
+
+def test_every_fault_names_its_file_and_line(tmp_path):
+    """Each case's problems say where: the file, and a line (or a key of the descriptor)."""
+    for case in BAD_CASES:
+        data = make_dataset(tmp_path / case, TEST_DATA / "bad" / case)
+        for problem in validate(data):
+            assert problem.file.startswith("data/"), (case, problem)
+            assert problem.line is not None or (problem.column or "").startswith("/"), (case, problem)
+
+
+def test_a_table_marked_may_be_empty_can_be_empty(tmp_path):
+    data = make_dataset(tmp_path, TEST_DATA / "bad" / "empty-table")
+    descriptor = json.loads((data / "datapackage.json").read_text())
+    next(r for r in descriptor["resources"] if r["name"] == "control")["kursk:mayBeEmpty"] = True
+    (data / "datapackage.json").write_text(json.dumps(descriptor))
+    assert validate(data) == []
+    assert len(kursk.load(data).control) == 0
+
+
+def test_a_folder_in_place_of_a_table_is_a_clear_error(tmp_path):
+    data = make_dataset(tmp_path)
+    (data / "metrics.csv").unlink()
+    (data / "metrics.csv").mkdir()
+    with pytest.raises(DataError, match=r'data/metrics.csv: expected a file; found a folder'):
+        kursk.load(data)
+
+
+def test_an_area_within_its_region_passes_and_units_are_converted(tmp_path):
+    """29,997 km² is the whole of Kursk region: 11,000 mi² (28,490 km²) passes, 12,000 mi² does not."""
+    data = make_dataset(tmp_path)
+    claims = (data / "claims.csv").read_text(encoding="utf-8")
+    (data / "claims.csv").write_text(claims.replace("ukrainian_forces_in_kursk,1263,,,exact,km2",
+                                                    "ukrainian_forces_in_kursk,11000,,,exact,mi2"))
+    assert validate(data) == []
+    (data / "claims.csv").write_text(claims.replace("ukrainian_forces_in_kursk,1263,,,exact,km2",
+                                                    "ukrainian_forces_in_kursk,12000,,,exact,mi2"))
+    assert [p.code for p in validate(data)] == ["area-limit"]
 
 
 def test_good_fixture_is_valid(tmp_path):

@@ -18,13 +18,25 @@ GOOD = HERE / "good"
 BAD = HERE / "bad"
 
 
+DESCRIPTOR = HERE.parent.parent / "data" / "datapackage.json"
+
+
 def case(name: str, table: str, transform, raw: bool = False) -> None:
+    """``table`` "datapackage" damages (a copy of) the book's own descriptor."""
     folder = BAD / name
     folder.mkdir(parents=True, exist_ok=True)
-    source = (GOOD / f"{table}.csv").read_bytes()
+    original = DESCRIPTOR if table == "datapackage" else GOOD / f"{table}.csv"
+    source = original.read_bytes()
     broken = transform(source) if raw else transform(source.decode("utf-8")).encode("utf-8")
     assert broken != source, f"{name}: the transform changed nothing"
-    (folder / f"{table}.csv").write_bytes(broken)
+    (folder / original.name).write_bytes(broken)
+
+
+def header_only(text: str) -> str:
+    return text.split("\n", 1)[0] + "\n"
+
+
+WEB_PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><title>metrics.csv</title></head>\n<body></body>\n</html>\n'
 
 
 def drop_column(text: str, name: str) -> str:
@@ -74,6 +86,18 @@ CASES = [
     ("population-without-year", "places", lambda s: s.replace(",6036,2010,", ",6036,,"), False),
     ("coordinate-not-a-number", "places", lambda s: s.replace(",51.19139,", ",51°11′29″N,"), False),
     ("repost-without-original", "sources", lambda s: s.replace("news_outlet,original,,\nukrpravda", "news_outlet,repost,,\nukrpravda"), False),
+    ("not-finite", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,1263,", "ukrainian_forces_in_kursk,inf,"), False),
+    ("number-overflow", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,1263,", "ukrainian_forces_in_kursk,1" + "0" * 400 + ","), False),
+    ("area-above-region", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,1263,", "ukrainian_forces_in_kursk,31000,"), False),
+    ("area-subject-unlisted", "claims", lambda s: s.replace("area_held,ukrainian_forces_in_kursk,1263,", "area_held,ukrainian_forces_in_belgorod,1263,"), False),
+    ("share-above-100", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,93,,,exact,settlements", "ukrainian_forces_in_kursk,140,,,exact,percent"), False),
+    ("empty-table", "control", header_only, False),
+    ("unbalanced-quote", "claims", lambda s: s.replace(",Syrskyi's video address", ',"Syrskyi\'s video address'), False),
+    ("not-csv", "metrics", lambda s: WEB_PAGE, False),
+    ("control-character", "events", lambda s: s.replace("Syrskyi reports", "Syrskyi\treports"), False),
+    ("duplicate-pair", "event_sources", lambda s: s + s.split("\n", 1)[1], False),
+    ("descriptor-not-json", "datapackage", lambda s: s.replace('"name": "kursk-battle-2024-2025",', '"name": "kursk-battle-2024-2025"', 1), False),
+    ("descriptor-unknown-type", "datapackage", lambda s: s.replace('"name": "value",\n            "type": "number"', '"name": "value",\n            "type": "float"', 1), False),
 ]
 
 if __name__ == "__main__":
