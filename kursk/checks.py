@@ -53,7 +53,8 @@ def _structure(descriptor, shown: str) -> list[Problem]:
         name, path = resource.get("name"), resource.get("path")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in names:
             fault(at + "/name", "a name of lower-case letters, digits and underscores, used once", name)
-        names.add(name)
+        if isinstance(name, str):
+            names.add(name)
         parts = PurePosixPath(path).parts if isinstance(path, str) else ()
         if not parts or PurePosixPath(path).is_absolute() or ".." in parts or "\\" in path:
             fault(at + "/path", "a relative path inside the data folder", path)
@@ -120,10 +121,10 @@ def descriptor(path: Path, shown: str) -> tuple[dict | None, list[Problem]]:
 def _column_at(raw: bytes, offset: int) -> str | None:
     """Name of the CSV column in which byte ``offset`` falls."""
     header = raw.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
-    names = next(csv.reader([header]), [])
     start = raw.rfind(b"\n", 0, offset) + 1
     prefix = raw[start:offset].decode("utf-8", "replace")
-    try:
+    try:  # a line that is not CSV (a stray carriage return, say) names no column
+        names = next(csv.reader([header]), [])
         index = len(next(csv.reader([prefix + "x"]), [""])) - 1
     except csv.Error:
         return None
@@ -340,10 +341,12 @@ def _row_problem(error, resource, shown: str, rules: dict[str, str], period: dic
     if kind == "foreign-key":
         names = ", ".join(error.field_names)
         values = ", ".join(quoted(v) for v in error.field_cells)
-        target = resource.package.get_resource(error.reference_name)
+        # a reference to no named resource is to the table itself
+        name = error.reference_name or resource.name
+        target = resource.package.get_resource(name).path if resource.package.has_resource(name) else name
         return Problem(shown, line, names,
                        f"a value listed in column {', '.join(error.reference_field_names)} "
-                       f"of {Path(shown).parent.as_posix()}/{target.path}",
+                       f"of {Path(shown).parent.as_posix()}/{target}",
                        f"{values}, which is not there", kind)
     if kind == "row-constraint":
         formula = next((f for f in rules if f in (error.note or "")), None)
@@ -370,11 +373,12 @@ def check_rows(package, spec: dict, shown: str, period: dict, lines: dict[int, i
         rules = {rule["formula"]: rule["expected"] for rule in spec.get("kursk:rowChecks", [])}
         checklist = Checklist(checks=[checks.row_constraint(formula=f) for f in rules])
         report = resource.validate(checklist=checklist)
+        found = [_row_problem(e, resource, shown, rules, period, lines, types)
+                 for task in report.tasks for e in task.errors]
     except FrictionlessException as error:
-        return [Problem(shown, None, None, "a table the validator can read",
+        # the validator could not read the table with the schema the descriptor gives it
+        return [Problem(shown, None, None, "a table the validator can read with the schema of datapackage.json",
                         shorten(error.error.message), "validator-error")]
-    found = [_row_problem(e, resource, shown, rules, period, lines, types)
-             for task in report.tasks for e in task.errors]
     found = [p for p in found if p is not None]
     # A cell that is already wrong makes every rule that reads it fail too:
     # report the cell, not the cascade.

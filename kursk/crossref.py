@@ -28,7 +28,7 @@ from . import ledger as lg
 from .charts.claims import number
 from .charts.theme import SIDES
 from .meta import CHAPTERS
-from .tables import escape
+from .tables import DATA_CLASS, data_block, escape
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def _list_table(header: list[str], rows: list[list[str]], widths: list[int], cls
     columns = "".join(f"|>{{\\raggedright\\arraybackslash\\footnotesize}}\\Y{{{w / total:.3f}}}" for w in widths)
     lines = [f"```{{tabularcolumns}} {columns}|", "```", "",
              "```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}",
-             f":class: {cls}", ""]
+             f":class: {cls} {DATA_CLASS}", ""]
     for cells in [header, *rows]:
         lines.append("* - " + cells[0])
         lines.extend(f"  - {cell}" if cell else "  -" for cell in cells[1:])
@@ -222,10 +222,11 @@ class ClaimLedger(_Generated):
             rows = lg.ledger_rows(claims[claims.metric == metric.metric])
             sides = sorted({SIDES[s] for s in rows.side})
             lines += [f"### {escape(metric.label)}", "",
-                      f"{escape(metric.description)} "
-                      f"{len(rows)} {'claim' if len(rows) == 1 else 'claims'} by "
-                      f"{rows.claimant_id.nunique()} {'claimant' if rows.claimant_id.nunique() == 1 else 'claimants'} "
-                      f"({escape(', '.join(sides))}).", ""]
+                      *data_block(
+                          f"{escape(metric.description)} "
+                          f"{len(rows)} {'claim' if len(rows) == 1 else 'claims'} by "
+                          f"{rows.claimant_id.nunique()} {'claimant' if rows.claimant_id.nunique() == 1 else 'claimants'} "
+                          f"({escape(', '.join(sides))}).").split("\n"), ""]
             if kind == "contested":
                 lines += [f":::{{glue:figure}} {lg.chart_key(metric.metric)}",
                           f":alt: {escape(lg.chart_description(rows))}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
-from .tables import escape, markdown_table
+from .tables import data_block, escape, markdown_table
 
 
 def _constraints(field: dict) -> str:
@@ -62,8 +62,8 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
         "marked `kursk:mayBeEmpty`."))
     for resource in descriptor["resources"]:
         if "schema" not in resource:
-            display(Markdown(f"**{escape(resource['title'])}** (`{resource['path']}`). "
-                             f"{escape(resource['description'])}"))
+            display(Markdown(data_block(f"**{escape(resource['title'])}** (`{resource['path']}`). "
+                                        f"{escape(resource['description'])}")))
             continue
         schema = resource["schema"]
         keys = ", ".join(schema.get("primaryKey", [])) or "none"
@@ -84,6 +84,6 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
             intro += " This table may be empty."
         if resource.get("kursk:areaLimits"):
             intro += escape(_area_limits(resource["kursk:areaLimits"]))
-        display(Markdown(intro + "\n\n" + markdown_table(fields_frame(resource), {
+        display(Markdown(data_block(intro) + "\n\n" + markdown_table(fields_frame(resource), {
             "field": "Field", "type": "Type", "description": "Description",
             "rules": "Allowed values"}, widths=[22, 14, 42, 22])))

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from IPython.display import Markdown
 
+from .bib import latex, url
 from .paths import REPO_ROOT
 
 #: Chapter slugs in reading order (the files ``chapters/<slug>.md``); the test
@@ -63,9 +64,22 @@ def reference(slug: str | None = None, root: Path | None = None) -> str:
     return f"{authors(meta)} ({year}). “{chapter_title(slug, root)}”. In {book}.{url}"
 
 
+def bibtex_authors(meta: dict) -> str:
+    """The authors as a BibTeX ``author`` field: a name given whole (``name:``) braced, so that
+    BibTeX takes it as one literal name; every part escaped (see :func:`kursk.bib.latex`)."""
+    names = []
+    for author in meta["authors"]:
+        if "name" in author:
+            names.append("{" + latex(author["name"]) + "}")
+        else:
+            names.append(f"{latex(author['family-names'])}, {latex(author['given-names'])}")
+    return " and ".join(names)
+
+
 def bibtex(slug: str | None = None, root: Path | None = None) -> str:
+    """A BibTeX entry for the book or one chapter, to copy (see :func:`_entry`)."""
     meta = citation(root)
-    fields = {"author": "{" + authors(meta) + "}", "year": str(meta["date-released"])[:4],
+    fields = {"author": bibtex_authors(meta), "year": str(meta["date-released"])[:4],
               "version": meta["version"], "note": f"Version {meta['version']}, released {meta['date-released']}"}
     if meta.get("url"):
         fields["url"] = meta["url"]
@@ -79,8 +93,20 @@ def bibtex(slug: str | None = None, root: Path | None = None) -> str:
     return _entry(kind, key, fields)
 
 
+def _value(name: str, value: str) -> str:
+    if name == "author":
+        return value  # BibTeX already (bibtex_authors)
+    if name == "url":
+        return url(value)  # BibTeX styles read it as it is
+    if name in ("title", "booktitle"):
+        return "{" + latex(value) + "}"  # braced twice, so that styles keep its capitals (as kursk.bib does)
+    return latex(value)
+
+
 def _entry(kind: str, key: str, fields: dict[str, str]) -> str:
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+    """A BibTeX entry. Every field but the author (BibTeX already) and the URL is text, escaped
+    for BibTeX and LaTeX (:func:`kursk.bib.latex`): the entry parses, and typesets that text."""
+    body = ",\n".join(f"  {k} = {{{_value(k, v)}}}" for k, v in fields.items())
     return f"@{kind}{{{key},\n{body}\n}}"
 
 
@@ -113,7 +139,7 @@ def dataset_box(data) -> Markdown:
     reference = (f"{authors(meta)} ({year}). *{data.descriptor['title']}*, dataset version {version}. "
                  f"Licence {data.descriptor['licenses'][0]['name']}.")
     entry = _entry("misc", f"kursk-dataset-{version}", {
-        "author": "{" + authors(meta) + "}", "title": data.descriptor["title"], "year": year,
+        "author": bibtex_authors(meta), "title": data.descriptor["title"], "year": year,
         "version": version, "note": f"Dataset, version {version}"})
     return Markdown(
         f":::{{admonition}} Cite the dataset\n:class: tip\n\n{reference}\n\n"

@@ -21,6 +21,7 @@ from myst_nb.ext.glue import GLUE_PREFIX as _GLUE_PREFIX
 
 from .data import Dataset, expect_sources
 from .ledger import claim_hover
+from .tables import escape
 
 
 def in_words(names, empty: str = "none") -> str:
@@ -129,7 +130,7 @@ class Figures:
     def data_note(self) -> Markdown:
         """A Markdown note: the tables and the sources behind this chapter's figures."""
         titles = {r["name"]: (r["title"], r["path"]) for r in self.data.descriptor["resources"]}
-        tables = ", ".join(f"{titles[t][0].lower()} (`data/{titles[t][1]}`)" for t in sorted(self.tables))
+        tables = ", ".join(f"{escape(titles[t][0].lower())} (`data/{titles[t][1]}`)" for t in sorted(self.tables))
         keys = sorted(self.sources)
         cites = "; ".join(f"{{cite:t}}`{key}`" for key in keys)
         return Markdown(

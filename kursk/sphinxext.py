@@ -6,7 +6,8 @@
   declares the digest as a config value that invalidates Sphinx's environment.
   Any change to a data file therefore re-executes every chapter (they all read
   the dataset) and re-reads every page.
-* The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`).
+* The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`), and the
+  characters it holds back from pybtex (braces, backslashes, ...) are put back in every page.
   Loading the data also validates it: bad input stops the build at once.
 * Offline charts: the Vega runtime, vendored unchanged in ``static/vendor/``, is
   written into the HTML output with its licences; ``kursk-charts.js`` loads it on
@@ -27,14 +28,16 @@ from pathlib import Path
 import zipfile
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 
 from . import __version__, icons
-from .bib import bibtex
-from .build import PDF_NAME, mark_built, up_to_date
+from .bib import bibtex, restore_doctree
+from .build import PDF_NAME, mark_built, published_pdf, up_to_date
 from .data import data_files, load, read_descriptor
 from .database import write_sqlite
 from .meta import citation
 from .paths import PACKAGE_DIR
+from .tables import DATA_CLASS
 
 STATIC_DIR = PACKAGE_DIR / "static"
 OUT_SUBDIR = "kursk"
@@ -112,7 +115,10 @@ def on_builder_inited(app) -> None:
 
 
 def on_doctree_resolved(app, doctree, docname) -> None:
-    """The PDF edition leaves the code out (the web book and the notebooks have it)."""
+    """The characters of the sources that kursk.bib held back from pybtex are put back in the
+    citations and the bibliography (sphinxcontrib-bibtex writes both before this event). The
+    PDF edition leaves the code out (the web book and the notebooks have it)."""
+    restore_doctree(doctree)
     if app.builder.format != "latex":
         return
     for node in list(doctree.findall(nodes.Element)):
@@ -228,7 +234,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
     for key in ("script_files", "css_files"):
         if key in context:
             context[key][:] = [asset for asset in context[key] if not _unused(asset)]
-    pdf = Path(app.outdir).parent / "latex" / PDF_NAME
+    pdf = published_pdf(Path(app.srcdir))
     if "theme_extra_footer" in context and pdf.is_file():
         link = context["pathto"](f"_downloads/{PDF_NAME}", 1)
         context["theme_extra_footer"] += f'<p><a href="{link}">Download the PDF edition</a></p>'
@@ -339,7 +345,7 @@ def on_build_finished(app, exception) -> None:
     if not up_to_date(root, "sqlite", database, digest):
         write_sqlite(root / "data", downloads)
         mark_built(root, "sqlite", digest)
-    pdf = Path(app.outdir).parent / "latex" / PDF_NAME
+    pdf = published_pdf(Path(app.srcdir))
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)
     write_notebooks(root, Path(app.config.nb_execution_cache_path), downloads / "notebooks",
@@ -361,11 +367,24 @@ def on_build_finished(app, exception) -> None:
     shutil.copyfile(STATIC_DIR / "kursk.css", out / "kursk.css")
 
 
+class ExactDataText(SphinxTransform):
+    """Keep smart quotes out of text from the data: blocks of class ``kursk-data``
+    (:func:`kursk.tables.data_block`) are printed as written, " and -- included."""
+
+    default_priority = 700  # before Sphinx's SmartQuotes (750)
+
+    def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.Element):
+            if DATA_CLASS in node.get("classes", []):
+                node["support_smartquotes"] = False
+
+
 def setup(app):
     from . import crossref
 
     crossref.setup(app)
     app.add_config_value("kursk_inputs_digest", "", "env")
+    app.add_transform(ExactDataText)
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context)

@@ -2,7 +2,10 @@
 
 Text from the data is always escaped: every ASCII punctuation character is
 backslash-escaped (CommonMark treats the result as literal text), so a cell
-holding ``<script>`` markup, a link or emphasis comes out as inert text.
+holding ``<script>`` markup, a link or emphasis comes out as inert text. Tables
+sit in a block of class ``kursk-data`` (:func:`data_block`), where Sphinx does
+not turn straight quotes and dashes into typographic ones: the text is printed
+exactly as written.
 """
 
 from __future__ import annotations
@@ -13,6 +16,16 @@ import pandas as pd
 from IPython.display import Markdown
 
 _PUNCTUATION = set(string.punctuation)
+
+#: The class of the blocks that hold text from the data. The book's extension keeps
+#: Sphinx's "smart quotes" out of them (they would turn " into “ and -- into –), so that
+#: the text is printed as written.
+DATA_CLASS = "kursk-data"
+
+
+def data_block(markdown: str) -> str:
+    """Markdown holding text from the data, in a block whose text is printed as written."""
+    return f"::::{{container}} {DATA_CLASS}\n{markdown}\n::::"
 
 
 def escape(value: object) -> str:
@@ -38,12 +51,12 @@ def markdown_table(frame: pd.DataFrame, columns: dict[str, str] | None = None,
         rows = [item([escape(label) for label in columns.values()])]
         rows += [item([escape(row[c]) for c in columns]) for _, row in frame.iterrows()]
         options = f":header-rows: 1\n:widths: {' '.join(str(w) for w in widths)}\n"
-        return "```{list-table}\n" + options + "\n" + "\n".join(rows) + "\n```"
+        return data_block("```{list-table}\n" + options + "\n" + "\n".join(rows) + "\n```")
     head = "| " + " | ".join(escape(label) for label in columns.values()) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
     rows = ["| " + " | ".join(escape(row[c]) for c in columns) + " |"
             for _, row in frame.iterrows()]
-    return "\n".join([head, rule, *rows])
+    return data_block("\n".join([head, rule, *rows]))
 
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> Markdown:

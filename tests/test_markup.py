@@ -1,0 +1,134 @@
+"""Text from the data is printed exactly and never interpreted, in every output.
+
+A copy of the book is built (web and PDF) from data whose source titles, publishers,
+claim notes, claimant names, event descriptions and metric descriptions hold HTML
+(``<script>``, ``<img onerror>``), MyST roles and every character special to TeX and
+BibTeX. The web pages must show each text exactly, as escaped text and never as markup;
+the PDF's text layer must hold the original characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import IGNORE, ROOT, build
+
+pytestmark = pytest.mark.build
+
+TEX = r"% & $ _ # { } ~ ^ \ \textbf{bold} {x} $1$" + " \"quoted\" 'single' -- --- ..."
+PAYLOADS = {
+    # table: (key column, key value or None for the first row, column, text)
+    "sources": ("title", f"<script>window.__pwned=1</script> Title {TEX}"),
+    "claimants": ("name", "<img src=x onerror=\"window.__pwned=2\"> Name {raw}`html <b>b</b>`"),
+    "claims": ("note", f"Note <b>bold</b> {{cite:p}}`nowhere` [link](https://example.org) *star* {TEX}"),
+    "events": ("description", f"<script>alert(3)</script> Event `code` {{raw}}`latex \\LaTeX` {TEX}"),
+    "metrics": ("description", f"Metric <i>i</i> {{sub}}`x` {TEX}"),
+}
+
+
+def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if where is None or where(r))
+    row[column] = text
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return row
+
+
+@pytest.fixture(scope="module")
+def marked_up(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("markup") / "book"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    data = copy / "data"
+    for table, (column, text) in PAYLOADS.items():
+        _edit_first_row(data / f"{table}.csv", column, text)
+    result = build(copy, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return copy
+
+
+def _pages(book: Path) -> dict[str, str]:
+    out = book / "_build" / "html"
+    return {str(p.relative_to(out)): p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees (tags dropped, entities decoded, spaces collapsed)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
+
+
+@pytest.mark.parametrize("table", list(PAYLOADS))
+def test_the_web_book_shows_the_text_exactly(marked_up, table):
+    text = PAYLOADS[table][1]
+    pages = _pages(marked_up)
+    shown = [name for name, page in pages.items() if text in _visible(page)]
+    assert shown, f"the {table} text is shown nowhere exactly"
+
+
+def test_no_markup_from_the_data_reaches_the_web_book(marked_up):
+    for name, page in _pages(marked_up).items():
+        assert "window.__pwned" not in re.sub(r"&lt;script&gt;window.__pwned|onerror=&quot;window.__pwned"
+                                              r"|onerror=\\&quot;window.__pwned", "", page), name
+        assert "<b>bold</b>" not in page and "<b>b</b>" not in page and "<i>i</i>" not in page, name
+        assert "alert(3)</script>" not in page, name
+        assert 'href="https://example.org"' not in page, name
+    for spec in (marked_up / "_build" / "html" / "_static" / "kursk" / "specs").glob("*.js"):
+        assert "<script>" not in spec.read_text(encoding="utf-8"), spec.name
+
+
+def test_the_notebooks_hold_the_text_escaped(marked_up):
+    """In the executed notebooks, text from the data is escaped Markdown or JSON data,
+    never HTML that a notebook viewer would run."""
+    import nbformat
+
+    notebooks = sorted((marked_up / "_build" / "html" / "_downloads" / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                for mime, value in output.get("data", {}).items():
+                    value = value if isinstance(value, str) else "".join(value) if isinstance(value, list) else ""
+                    assert "<script>window.__pwned" not in value, (path.name, mime)
+                    assert "<script>alert(3)" not in value, (path.name, mime)
+                    assert "<img src=x" not in value, (path.name, mime)
+
+
+def _pdf_text(book: Path) -> str:
+    reader = PdfReader(book / "_build" / "pdf" / "battle-for-kursk.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    # lines broken by the layout: join them without the hyphen or space TeX adds
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("table", ["sources", "claims", "events", "metrics"])
+def test_the_pdf_holds_the_original_characters(marked_up, table):
+    text = re.sub(r"\s+", " ", PAYLOADS[table][1])
+    pdf = _pdf_text(marked_up)
+    squeezed = pdf.replace(" ", "")
+    assert text in pdf or text.replace(" ", "") in squeezed, f"the {table} text is not in the PDF"
+
+
+def test_the_bibliography_file_round_trips(marked_up):
+    """The generated BibTeX gives pybtex back the title exactly (with the characters that
+    kursk.bib holds back from it restored, as the book's extension does)."""
+    from pybtex.database import parse_file
+    from pybtex.richtext import Text
+
+    from kursk import bib
+
+    entries = parse_file(str(marked_up / "_build" / "generated" / "references.bib")).entries
+    titles = {bib.restore(str(Text.from_latex(entry.fields["title"]))) for entry in entries.values()}
+    assert PAYLOADS["sources"][1] in titles
