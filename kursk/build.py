@@ -2,10 +2,12 @@
 
 ``python -m kursk.build html`` builds strictly (warnings are errors, nitpicky
 references, every cell executed without error) into ``_build/work`` and only
-when the build succeeds replaces ``_build/html`` with the new output. A failed
-build leaves the last good ``_build/html`` in place, forgets its Sphinx
-environment (so that the next build re-reads, and re-reports, every page) and
-exits non-zero.
+when the build succeeds replaces ``_build/html`` with the new output; ``pdf``
+likewise publishes the PDF edition to ``_build/pdf`` only when TeX made it
+without error. A failed build leaves the last good ``_build/html`` and PDF in
+place, says which step failed (check the data, execute the chapters, Sphinx,
+xelatex), forgets its Sphinx environment (so that the next build re-reads, and
+re-reports, every page) and exits non-zero.
 
 Before Sphinx runs, the chapters the execution cache lacks are executed in parallel
 (:mod:`kursk.execute`). Builds are skipped when nothing changed: each output is stamped with a digest of the
@@ -48,7 +50,8 @@ def _stamp(root: Path, target: str) -> Path:
 
 
 def up_to_date(root: Path, target: str, output: Path, digest: str) -> bool:
-    """Whether ``output`` was built by this script from exactly the present tree."""
+    """Whether ``output`` was built by this script from exactly the present tree. (A failed
+    build leaves the stamp as it is: it still describes the output, which was not replaced.)"""
     stamp = _stamp(root, target)
     return output.exists() and stamp.is_file() and stamp.read_text() == digest
 
@@ -80,29 +83,62 @@ def publish(src: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
+def published_pdf(root: Path) -> Path:
+    """The last PDF edition that built without fault (the web book links this one)."""
+    return root / "_build" / "pdf" / PDF_NAME
+
+
+def failed(step: str, start: float, detail: str = "") -> int:
+    """Say which step of a build failed; nothing was published."""
+    print(f"kursk.build: the build FAILED at the step \"{step}\" after {time.monotonic() - start:.1f} s"
+          f"{': ' + detail if detail else ''}.\nkursk.build: _build/html and the PDF edition "
+          "(_build/pdf) were left as they were.", file=sys.stderr)
+    return 1
+
+
+def check_data(root: Path) -> str | None:
+    """The data's problems as one text, or ``None`` when the dataset is valid."""
+    from .data import DataError, load
+
+    try:
+        load(root / "data")
+    except DataError as error:
+        return str(error)
+    return None
+
+
+def execute_chapters(root: Path) -> list[str]:
+    """Execute the chapters the cache lacks (:mod:`kursk.execute`); the ones that failed."""
+    return [name for name, took in execute.main(root).items() if took is None]
+
+
 def build_html(root: Path, force: bool = False) -> int:
     """Build the book in ``root`` (the folder holding ``_config.yml``)."""
     work = root / "_build" / "work"
     published = root / "_build" / "html"
     # The web book links the PDF edition: a new PDF is a new web book.
-    pdf = work / "_build" / "latex" / PDF_NAME
+    pdf = published_pdf(root)
     digest = tree_digest(root) + (":" + hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.is_file() else "")
     if not force and up_to_date(root, "html", published, digest):
         print("kursk.build: nothing changed since _build/html was built; kept as it is.")
         return 0
-    _stamp(root, "html").unlink(missing_ok=True)
     start = time.monotonic()
-    execute.main(root)
+    problems = check_data(root)
+    if problems:
+        print(problems, file=sys.stderr)
+        return failed("check the data", start, "the dataset has problems (listed above)")
+    broken = execute_chapters(root)
     result = subprocess.run(jupyter_book(root, "html"), cwd=root)
-    seconds = time.monotonic() - start
     if result.returncode != 0:
         shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
-        print(f"kursk.build: the build FAILED after {seconds:.1f} s; "
-              "_build/html was left as it was.", file=sys.stderr)
-        return result.returncode or 1
+        if broken:
+            return failed("execute the chapters", start,
+                          f"the code of {', '.join(broken)} failed (the cell and its traceback are above)")
+        return failed("Sphinx: the HTML book", start,
+                      "warnings are errors, and a reference, a citation or a cell failed (see above)")
     publish(work / "_build" / "html", published)
     mark_built(root, "html", digest)
-    print(f"kursk.build: built and published _build/html in {seconds:.1f} s.")
+    print(f"kursk.build: built and published _build/html in {time.monotonic() - start:.1f} s.")
     return 0
 
 
@@ -128,8 +164,9 @@ def missing_tex() -> list[str]:
 
 
 def build_pdf(root: Path, force: bool = False) -> int:
-    """The whole book as one PDF, through Jupyter Book's LaTeX builder (xelatex).
-    Skipped when the PDF was built from exactly the present tree."""
+    """The whole book as one PDF, through Jupyter Book's LaTeX builder (xelatex), published
+    to ``_build/pdf`` only when it built without fault. Skipped when the PDF was built from
+    exactly the present tree."""
     missing = missing_tex()
     if missing:
         print("kursk.build: cannot build the PDF: missing " + ", ".join(missing) +
@@ -137,30 +174,44 @@ def build_pdf(root: Path, force: bool = False) -> int:
               file=sys.stderr)
         return 3
     latex = root / "_build" / "work" / "_build" / "latex"
+    published = published_pdf(root)
     digest = tree_digest(root)
-    if not force and up_to_date(root, "pdf", latex / PDF_NAME, digest):
+    if not force and up_to_date(root, "pdf", published, digest):
         print("kursk.build: nothing changed since the PDF was built; kept as it is.")
         return 0
-    _stamp(root, "pdf").unlink(missing_ok=True)
     (latex / PDF_NAME).unlink(missing_ok=True)
     start = time.monotonic()
-    execute.main(root)
+    problems = check_data(root)
+    if problems:
+        print(problems, file=sys.stderr)
+        return failed("check the data", start, "the dataset has problems (listed above)")
+    broken = execute_chapters(root)
+    began = time.time()
     result = subprocess.run(jupyter_book(root, "pdflatex"), cwd=root)
-    seconds = time.monotonic() - start
     if result.returncode != 0 or not (latex / PDF_NAME).is_file():
         shutil.rmtree(root / "_build" / "work" / "_build" / ".doctrees", ignore_errors=True)
-        print(f"kursk.build: the PDF build FAILED after {seconds:.1f} s.", file=sys.stderr)
-        return result.returncode or 1
+        tex = latex / PDF_NAME.replace(".pdf", ".tex")
+        if tex.is_file() and tex.stat().st_mtime >= began:
+            log = tex.with_suffix(".log").relative_to(root)
+            return failed("xelatex: the PDF edition", start, f"TeX stopped on an error (see above, and {log})")
+        if broken:
+            return failed("execute the chapters", start,
+                          f"the code of {', '.join(broken)} failed (the cell and its traceback are above)")
+        return failed("Sphinx: the LaTeX of the PDF edition", start,
+                      "warnings are errors, and a reference, a citation or a cell failed (see above)")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staged = published.with_name(published.name + ".new")
+    shutil.copyfile(latex / PDF_NAME, staged)
+    os.replace(staged, published)
     mark_built(root, "pdf", digest)
-    print(f"kursk.build: built the PDF in {seconds:.1f} s.")
+    print(f"kursk.build: built the PDF in {time.monotonic() - start:.1f} s: {published.relative_to(root)}.")
     return 0
 
 
 def build_book(root: Path, force: bool = False) -> int:
     """The PDF (when TeX is installed), then the HTML book that links to it."""
     if missing_tex():
-        stale = root / "_build" / "work" / "_build" / "latex" / PDF_NAME
-        stale.unlink(missing_ok=True)
+        published_pdf(root).unlink(missing_ok=True)
         print("kursk.build: TeX is not installed, so the PDF edition is skipped; to build it: "
               f"sudo apt-get install --no-install-recommends {TEX_PACKAGES}")
     else:

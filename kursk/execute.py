@@ -82,11 +82,12 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     return seconds
 
 
-def main(root: Path) -> int:
+def main(root: Path) -> dict[str, float | None]:
+    """Execute what the cache lacks and say so; each chapter's seconds (``None``: it failed)."""
     start = time.monotonic()
     seconds = execute(root)
     if seconds:
         done = ", ".join(f"{name} {s:.0f} s" if s is not None else f"{name} failed" for name, s in seconds.items())
         print(f"kursk.execute: executed {len(seconds)} chapters in parallel in "
               f"{time.monotonic() - start:.1f} s ({done}).", flush=True)
-    return 0
+    return seconds

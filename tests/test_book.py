@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,27 +110,51 @@ def test_bad_data_stops_the_build_and_keeps_the_last_good_book(book):
         result = build(book)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert (f'data/claims.csv, line {line}, column "value": expected a number written with digits and an '
-            f'optional decimal point (no thousands separators); found "{value:,}" [type-error]') in output
-    assert "the build FAILED" in output
+    assert (f'data/claims.csv, line {line}, column "value": expected a finite number written with digits and '
+            f'an optional decimal point (no exponent, no thousands separators); found "{value:,}" [type-error]') in output
+    assert 'the build FAILED at the step "check the data"' in output
     assert _digest(published) == before
 
 
 @pytest.mark.parametrize("fault", [
-    ("a broken cross-reference", "## Sourcing policy", "## Sourcing policy\n\nSee {numref}`fig-nowhere`."),
-    ("an unknown citation key", "## Sourcing policy", "## Sourcing policy\n\nSee {cite:p}`nowhere-20240101-x`."),
-    ("a failing cell", "## Sourcing policy", "## Sourcing policy\n\n```{code-cell} python\n1 / 0\n```\n"),
+    ("a broken cross-reference", "## Sourcing policy", "## Sourcing policy\n\nSee {numref}`fig-nowhere`.",
+     "Sphinx: the HTML book"),
+    ("an unknown citation key", "## Sourcing policy", "## Sourcing policy\n\nSee {cite:p}`nowhere-20240101-x`.",
+     "Sphinx: the HTML book"),
+    ("a failing cell", "## Sourcing policy", "## Sourcing policy\n\n```{code-cell} python\n1 / 0\n```\n",
+     "execute the chapters"),
 ], ids=lambda f: f[0])
 def test_any_warning_or_cell_error_fails_the_build(book, fault):
-    _, old, new = fault
+    _, old, new, step = fault
     published = book / "_build" / "html"
     before = _digest(published)
     with edited(book / "chapters" / "data-and-methods.md", old, new):
         result = build(book)
     assert result.returncode != 0, f"the build passed despite {fault[0]}"
+    assert f'the build FAILED at the step "{step}"' in result.stderr, result.stderr[-2000:]
     assert _digest(published) == before
     # and the next build, with the fault gone, succeeds again
     assert build(book).returncode == 0
+
+
+def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(book):
+    """TeX stops on an error in the LaTeX (here an undefined command): the build says that
+    xelatex failed, and neither the published PDF nor the web book (with its copy) changes."""
+    pdf = book / "_build" / "pdf" / "battle-for-kursk.pdf"
+    web = book / "_build" / "html"
+    before = (pdf.read_bytes(), _digest(web))
+    broken = "## Sourcing policy\n\n```{raw} latex\n\\UndefinedCommandOfTheTest\n```\n"
+    try:
+        with edited(book / "chapters" / "data-and-methods.md", "## Sourcing policy", broken):
+            result = build(book, "book")
+        assert result.returncode != 0
+        assert 'the build FAILED at the step "xelatex: the PDF edition"' in result.stderr, result.stderr[-2000:]
+        assert (pdf.read_bytes(), _digest(web)) == before
+    finally:
+        # the LaTeX of the failed build is in the work folder, which later tests read: build it again
+        subprocess.run([sys.executable, "-m", "kursk.build", "pdf", "--force"], cwd=book, capture_output=True)
+    assert build(book, "book").returncode == 0
+    assert (pdf.read_bytes(), _digest(web)) == before
 
 
 CHAPTERS = ["incursion", "response", "north-korea", "recapture", "consequences"]
