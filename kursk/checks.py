@@ -24,6 +24,56 @@ TYPES = ("string", "number", "integer", "date", "boolean")
 # --- the descriptor ------------------------------------------------------------
 
 
+def _constraint_fault(kind: str, name: str, value) -> str | None:
+    """What a constraint's value should be, when it is not (``None`` when it is fine)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if name in ("required", "unique"):
+        return None if isinstance(value, bool) else "true or false"
+    if name in ("minLength", "maxLength"):
+        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else "a whole number"
+    if name in ("minimum", "maximum"):
+        if kind == "date":
+            return None if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "a date YYYY-MM-DD"
+        if kind in ("number", "integer"):
+            return None if number else "a finite number"
+        return "no minimum or maximum for this type"
+    if name == "pattern":
+        try:
+            re.compile(value)
+        except (TypeError, re.error):
+            return "a regular expression"
+        return None
+    if name == "enum":
+        return None if isinstance(value, list) and value and all(isinstance(v, str) for v in value) \
+            else "a list of the allowed values, as text"
+    return "one of the constraints required, unique, minLength, maxLength, minimum, maximum, pattern, enum"
+
+
+def _area_limits_ok(limits, names: list) -> bool:
+    """Whether ``kursk:areaLimits`` has every part :func:`check_area_limits` reads."""
+    if not isinstance(limits, dict):
+        return False
+    subjects, units, columns, regions = (limits.get(k) for k in ("subjects", "units", "columns", "regions"))
+    return (isinstance(subjects, dict) and all(isinstance(r, str) or r is None for r in subjects.values())
+            and isinstance(units, dict) and all(isinstance(f, (int, float)) and not isinstance(f, bool)
+                                                and math.isfinite(f) and f > 0 for f in units.values())
+            and isinstance(columns, list) and all(c in names for c in columns)
+            and limits.get("unit", "unit") in names and limits.get("subject", "subject") in names
+            and isinstance(regions, dict) and all(isinstance(regions.get(k), str) for k in ("resource", "key", "area")))
+
+
+def _foreign_key(link, names: list) -> bool:
+    """Whether a foreign key is an object naming this table's fields and those it points to."""
+    if not isinstance(link, dict) or not isinstance(link.get("reference"), dict):
+        return False
+    fields, reference = link.get("fields"), link["reference"]
+    targets = reference.get("fields")
+    return (isinstance(fields, list) and bool(fields) and all(f in names for f in fields)
+            and isinstance(reference.get("resource", ""), str)
+            and isinstance(targets, list) and len(targets) == len(fields)
+            and all(isinstance(t, str) for t in targets))
+
+
 def _structure(descriptor, shown: str) -> list[Problem]:
     """The parts of the descriptor the loader relies on, each of the right kind."""
     problems = []
@@ -77,6 +127,19 @@ def _structure(descriptor, shown: str) -> list[Problem]:
                 fault(f"{at}/schema/fields/{j}/type", "one of: " + ", ".join(TYPES), field.get("type"))
             elif not isinstance(field.get("constraints", {}), dict):
                 fault(f"{at}/schema/fields/{j}/constraints", "an object of constraints", field["constraints"])
+            else:
+                for name, value in field.get("constraints", {}).items():
+                    expected = _constraint_fault(field.get("type", "string"), name, value)
+                    if expected:
+                        fault(f"{at}/schema/fields/{j}/constraints/{name}", expected, value)
+        names_here = [f.get("name") for f in fields if isinstance(f, dict)]
+        key = schema.get("primaryKey", [])
+        if not isinstance(key, list) or not all(k in names_here for k in key):
+            fault(at + "/schema/primaryKey", "a list of the table's column names", key)
+        links = schema.get("foreignKeys", [])
+        if not isinstance(links, list) or not all(_foreign_key(link, names_here) for link in links):
+            fault(at + "/schema/foreignKeys", "a list of links, each with the fields of this table and a "
+                  "reference to the resource and fields it points to", links)
         rules = resource.get("kursk:rowChecks", [])
         if not isinstance(rules, list) or not all(
                 isinstance(r, dict) and isinstance(r.get("formula"), str) and isinstance(r.get("expected"), str)
@@ -85,11 +148,10 @@ def _structure(descriptor, shown: str) -> list[Problem]:
         if not isinstance(resource.get("kursk:mayBeEmpty", False), bool):
             fault(at + "/kursk:mayBeEmpty", "true or false", resource["kursk:mayBeEmpty"])
         limits = resource.get("kursk:areaLimits")
-        if limits is not None and not (
-                isinstance(limits, dict) and isinstance(limits.get("subjects"), dict)
-                and isinstance(limits.get("units"), dict) and isinstance(limits.get("columns"), list)
-                and isinstance(limits.get("regions"), dict)):
-            fault(at + "/kursk:areaLimits", "an object with subjects, units, columns and regions", limits)
+        if limits is not None and not _area_limits_ok(limits, names_here):
+            fault(at + "/kursk:areaLimits", "an object with subjects (each mapped to a region or null), units "
+                  "(each with its size in km²), columns and unit and subject (of this table) and regions "
+                  "(resource, key, area)", limits)
     return problems
 
 
@@ -379,6 +441,11 @@ def check_rows(package, spec: dict, shown: str, period: dict, lines: dict[int, i
         # the validator could not read the table with the schema the descriptor gives it
         return [Problem(shown, None, None, "a table the validator can read with the schema of datapackage.json",
                         shorten(error.error.message), "validator-error")]
+    except (TypeError, ValueError) as error:
+        # a rule of the descriptor that the validator cannot apply to this table
+        return [Problem(shown, None, None, "rules in datapackage.json that the validator can apply to this "
+                        "table (check its schema: constraints, keys, rowChecks)", shorten(str(error)),
+                        "validator-error")]
     found = [p for p in found if p is not None]
     # A cell that is already wrong makes every rule that reads it fail too:
     # report the cell, not the cascade.
@@ -407,13 +474,18 @@ def check_area_limits(rows: list, shown: str, spec: dict, tables: dict, shown_of
     if not limits:
         return []
     regions = limits["regions"]
-    region_rows = tables.get(regions.get("resource"))
-    if region_rows is None:
-        return [Problem(shown, None, None, f'a table "{regions.get("resource")}" holding region areas',
-                        "no such table", "descriptor-error")]
-    header = region_rows[0][1]
+    region_rows = tables.get(regions["resource"])
+    header = region_rows[0][1] if region_rows else []
+    if regions["key"] not in header or regions["area"] not in header:
+        return [Problem(shown, None, None, f'kursk:areaLimits to name a table ("{regions["resource"]}") with the '
+                        f'columns "{regions["key"]}" and "{regions["area"]}"', "no such table or columns",
+                        "descriptor-error")]
     key, area = header.index(regions["key"]), header.index(regions["area"])
-    areas = {row[key]: float(row[area]) for _, row in region_rows[1:]}
+    try:
+        areas = {row[key]: float(row[area]) for _, row in region_rows[1:]}
+    except (IndexError, ValueError):
+        return [Problem(shown_of[regions["resource"]], None, regions["area"], "an area in km² on every row",
+                        "a row without one", "area-limit")]
     header = rows[0][1]
     unit_at, subject_at = header.index(limits.get("unit", "unit")), header.index(limits.get("subject", "subject"))
     problems = []

@@ -170,6 +170,11 @@ def _validate(directory: Path) -> tuple[list[Problem], dict | None, dict[str, li
     except FrictionlessException as error:
         return [Problem(_shown_descriptor(directory), None, None, "a valid Data Package descriptor",
                         shorten(error.error.message), "descriptor-error")], descriptor, rows, raw
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        # a part of the descriptor that kursk.checks does not inspect, and the validator cannot read
+        return [Problem(_shown_descriptor(directory), None, None, "a Data Package descriptor the validator "
+                        "can read", shorten(f"{type(error).__name__}: {error}"), "descriptor-error")], \
+            descriptor, rows, raw
     for resource in resources:
         name = resource["name"]
         if name in geojson:
