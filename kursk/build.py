@@ -62,6 +62,22 @@ def mark_built(root: Path, target: str, digest: str) -> None:
     stamp.write_text(digest)
 
 
+def use_environment(root: Path) -> None:
+    """Set the environment of Sphinx and of the chapters' kernels (both inherit this process's).
+
+    The package of the tree being built comes first on the path: an installed ``kursk`` may
+    be another clone's. And one date, :func:`kursk.meta.source_date_epoch` (the release's),
+    stands for "now" in every tool that stamps its output with a date: Sphinx's "last updated"
+    line, and xelatex and xdvipdfmx, whose /CreationDate, font subset tags and /ID follow
+    ``SOURCE_DATE_EPOCH`` (``FORCE_SOURCE_DATE=1``: TeX's own \\today and \\time too)."""
+    from .meta import source_date_epoch
+
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(root)]
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *paths])
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(root))
+    os.environ["FORCE_SOURCE_DATE"] = "1"
+
+
 def jupyter_book(root: Path, builder: str) -> list[str]:
     exe = Path(sys.executable).with_name("jupyter-book")
     return [str(exe), "build", str(root), "--path-output", str(root / "_build" / "work"),
@@ -75,7 +91,9 @@ def publish(src: Path, dest: Path) -> None:
     for leftover in (staged, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    shutil.copytree(src, staged)
+    # Sphinx's .buildinfo hashes its configuration, absolute paths included: it is for
+    # Sphinx's next build (it stays in _build/work), not for the published book.
+    shutil.copytree(src, staged, ignore=shutil.ignore_patterns(".buildinfo"))
     if dest.exists():
         dest.rename(old)
     staged.rename(dest)
@@ -122,6 +140,7 @@ def build_html(root: Path, force: bool = False) -> int:
     if not force and up_to_date(root, "html", published, digest):
         print("kursk.build: nothing changed since _build/html was built; kept as it is.")
         return 0
+    use_environment(root)
     start = time.monotonic()
     problems = check_data(root)
     if problems:
@@ -180,6 +199,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
         print("kursk.build: nothing changed since the PDF was built; kept as it is.")
         return 0
     (latex / PDF_NAME).unlink(missing_ok=True)
+    use_environment(root)
     start = time.monotonic()
     problems = check_data(root)
     if problems:

@@ -7,7 +7,9 @@ from ``CITATION.cff``; nothing restates them by hand.
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -32,6 +34,17 @@ def book_root() -> Path:
 def citation(root: Path | None = None) -> dict:
     root = root or book_root()
     return yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def source_date_epoch(root: Path | None = None) -> int:
+    """The one date of a build, in seconds since 1970: ``SOURCE_DATE_EPOCH`` when it is set,
+    else midnight (UTC) of the release date in ``CITATION.cff``. Whatever a build stamps with
+    a date (the PDF, the pages' "last updated", the entries of the dataset zip) takes this one,
+    so that two builds of one commit give the same bytes."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    released = date.fromisoformat(str(citation(root)["date-released"]))
+    return int(datetime(released.year, released.month, released.day, tzinfo=timezone.utc).timestamp())
 
 
 def authors(meta: dict) -> str:

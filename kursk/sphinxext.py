@@ -23,6 +23,7 @@ import html
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import zipfile
@@ -35,7 +36,7 @@ from .bib import bibtex, restore_doctree
 from .build import PDF_NAME, mark_built, published_pdf, up_to_date
 from .data import data_files, load, read_descriptor
 from .database import write_sqlite
-from .meta import citation
+from .meta import citation, source_date_epoch
 from .paths import PACKAGE_DIR
 from .tables import DATA_CLASS
 
@@ -277,19 +278,23 @@ def licences_text() -> str:
 
 
 def dataset_zip(data_dir: Path, target: Path) -> Path:
-    """The dataset as one versioned zip: tables, descriptor, map layer, changelog, licence."""
+    """The dataset as one versioned zip: tables, descriptor, map layer, changelog, licence.
+    The same bytes at every build: the entries in name order, each dated with the build's
+    one date (:func:`kursk.meta.source_date_epoch`), with fixed permissions."""
     descriptor = read_descriptor(data_dir)
     name = f"kursk-dataset-{descriptor['version']}"
     path = target / f"{name}.zip"
     target.mkdir(parents=True, exist_ok=True)
-    files = data_files(data_dir) + [data_dir / "CHANGELOG.md", data_dir / "geography" / "README.md"]
+    files = {file.relative_to(data_dir).as_posix(): file for file in
+             data_files(data_dir) + [data_dir / "CHANGELOG.md", data_dir / "geography" / "README.md"]}
+    files["LICENSE"] = data_dir.parent / "LICENSE"
+    stamp = max(time.gmtime(source_date_epoch(data_dir.parent))[:6], (1980, 1, 1, 0, 0, 0))  # zip's earliest
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in files:
-            info = zipfile.ZipInfo(f"{name}/{file.relative_to(data_dir).as_posix()}", date_time=(2024, 8, 6, 0, 0, 0))
+        for arcname in sorted(files):
+            info = zipfile.ZipInfo(f"{name}/{arcname}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, file.read_bytes())
-        info = zipfile.ZipInfo(f"{name}/LICENSE", date_time=(2024, 8, 6, 0, 0, 0))
-        archive.writestr(info, (data_dir.parent / "LICENSE").read_bytes())
+            info.create_system, info.external_attr = 3, 0o644 << 16  # Unix, rw-r--r--
+            archive.writestr(info, files[arcname].read_bytes())
     return path
 
 
@@ -312,7 +317,9 @@ REDIRECT = """<!DOCTYPE html>
 def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Path]:
     """Each executable page of the book (``docs``, the documents Sphinx built) as an executed
     .ipynb: its MyST source with the outputs of this build. A draft in ``chapters/`` that the
-    table of contents does not list is not part of the book and is skipped."""
+    table of contents does not list is not part of the book and is skipped. The same bytes at
+    every build of one commit: each cell's id is derived from its type and source (jupytext
+    gives random ones), and no timing of the execution is kept."""
     import jupytext
     import nbformat
     from jupyter_cache import get_cache
@@ -326,6 +333,16 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
             continue
         _, executed = cache.merge_match_into_notebook(notebook)
         executed.metadata.pop("jupytext", None)
+        executed.metadata.pop("execution", None)
+        ids: set[str] = set()
+        for cell in executed.cells:
+            cell.metadata.pop("execution", None)
+            n = 0
+            while (cell_id := hashlib.sha256(f"{cell.cell_type}\0{cell.source}\0{n}".encode())
+                   .hexdigest()[:8]) in ids:
+                n += 1  # two cells with the same source
+            ids.add(cell_id)
+            cell.id = cell_id
         path = target / f"{source.stem}.ipynb"
         nbformat.write(executed, path)
         written.append(path)

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 
 import altair as alt
+import pikepdf
 import vl_convert as vlc
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -168,6 +170,17 @@ def _description(spec: dict) -> str:
     return str(description)
 
 
+def stable_pdf(pdf: bytes) -> bytes:
+    """vl-convert's PDF, made the same at every run. vl-convert keeps a page's resources and
+    fonts in hash maps whose order changes from process to process, so the same chart comes
+    out with its objects in another order. qpdf (through pikepdf) writes the document again
+    in its own canonical order, with an /ID derived from the content."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
 def render(spec: dict, **_: object) -> dict:
     """Altair renderer: web HTML, vector PDF for LaTeX, and a text alternative."""
     payload = _embed_json(vlc.vegalite_to_vega(spec))
@@ -182,7 +195,7 @@ def render(spec: dict, **_: object) -> dict:
     )
     return {
         "text/html": markup,
-        "application/pdf": vlc.vegalite_to_pdf(spec),
+        "application/pdf": stable_pdf(vlc.vegalite_to_pdf(spec)),
         "text/plain": description,
     }
 

@@ -1,0 +1,54 @@
+"""Two clean builds of one commit give the same bytes, wherever the book sits.
+
+The session's book is brought up to date, then a copy of its tree in another folder
+is built from nothing (no execution cache, no Sphinx environment). Every file of the
+two web books, the downloads included (the PDF edition, the executed notebooks, the
+dataset's zip and SQLite), and the two published PDFs must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import IGNORE, build
+
+
+
+def test_a_chart_pdf_is_the_same_in_every_process():
+    """vl-convert writes a chart's PDF in an order that changes between processes;
+    the renderer's output does not."""
+    code = ("import hashlib, altair as alt, pandas as pd; from kursk import charts; "
+            "frame = pd.DataFrame({'x': range(12), 'y': range(12), 'c': list('abcdef') * 2}); "
+            "spec = alt.Chart(frame).mark_point().encode(x='x', y='y', color='c', shape='c').to_dict(); "
+            "print(hashlib.sha256(charts.render(spec)['application/pdf']).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+               for _ in range(3)}
+    assert len(digests) == 1, digests
+
+
+def differing(one: Path, other: Path) -> list[str]:
+    """Relative paths of the files that differ between two folders, or exist in one only."""
+    def files(folder: Path) -> dict[str, Path]:
+        return {str(p.relative_to(folder)): p for p in folder.rglob("*") if p.is_file()}
+
+    a, b = files(one), files(other)
+    out = sorted(set(a) ^ set(b))
+    out += sorted(name for name in set(a) & set(b) if a[name].read_bytes() != b[name].read_bytes())
+    return out
+
+
+@pytest.mark.build
+def test_two_clean_builds_are_byte_identical(book, tmp_path):
+    result = build(book, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    other = tmp_path / "somewhere" / "else"
+    shutil.copytree(book, other, ignore=IGNORE)
+    result = build(other, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert differing(book / "_build" / "pdf", other / "_build" / "pdf") == []
+    assert differing(book / "_build" / "html", other / "_build" / "html") == []
