@@ -1,8 +1,9 @@
 """The checks behind :func:`kursk.data.validate`, one function per step.
 
-Each step returns a list of :class:`~kursk.errors.Problem` (empty when the step
-finds nothing); :func:`kursk.data.validate` runs them in order and stops at the
-first step that finds a fault, so that one fault is not reported as a cascade.
+The descriptor is read and checked first (:mod:`kursk.descriptor`). Each step
+returns a list of :class:`~kursk.errors.Problem` (empty when the step finds
+nothing); :func:`kursk.data.validate` runs them in order and stops at the first
+step that finds a fault, so that one fault is not reported as a cascade.
 Every rule these checks apply is read from ``datapackage.json``.
 """
 
@@ -12,170 +13,11 @@ import csv
 import json
 import math
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from frictionless import Checklist, FrictionlessException, checks
 
 from .errors import Problem, quoted, shorten
-
-#: The column types the descriptor may use.
-TYPES = ("string", "number", "integer", "date", "boolean")
-
-# --- the descriptor ------------------------------------------------------------
-
-
-def _constraint_fault(kind: str, name: str, value) -> str | None:
-    """What a constraint's value should be, when it is not (``None`` when it is fine)."""
-    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if name in ("required", "unique"):
-        return None if isinstance(value, bool) else "true or false"
-    if name in ("minLength", "maxLength"):
-        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else "a whole number"
-    if name in ("minimum", "maximum"):
-        if kind == "date":
-            return None if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "a date YYYY-MM-DD"
-        if kind in ("number", "integer"):
-            return None if number else "a finite number"
-        return "no minimum or maximum for this type"
-    if name == "pattern":
-        try:
-            re.compile(value)
-        except (TypeError, re.error):
-            return "a regular expression"
-        return None
-    if name == "enum":
-        return None if isinstance(value, list) and value and all(isinstance(v, str) for v in value) \
-            else "a list of the allowed values, as text"
-    return "one of the constraints required, unique, minLength, maxLength, minimum, maximum, pattern, enum"
-
-
-def _area_limits_ok(limits, names: list) -> bool:
-    """Whether ``kursk:areaLimits`` has every part :func:`check_area_limits` reads."""
-    if not isinstance(limits, dict):
-        return False
-    subjects, units, columns, regions = (limits.get(k) for k in ("subjects", "units", "columns", "regions"))
-    return (isinstance(subjects, dict) and all(isinstance(r, str) or r is None for r in subjects.values())
-            and isinstance(units, dict) and all(isinstance(f, (int, float)) and not isinstance(f, bool)
-                                                and math.isfinite(f) and f > 0 for f in units.values())
-            and isinstance(columns, list) and all(c in names for c in columns)
-            and limits.get("unit", "unit") in names and limits.get("subject", "subject") in names
-            and isinstance(regions, dict) and all(isinstance(regions.get(k), str) for k in ("resource", "key", "area")))
-
-
-def _foreign_key(link, names: list) -> bool:
-    """Whether a foreign key is an object naming this table's fields and those it points to."""
-    if not isinstance(link, dict) or not isinstance(link.get("reference"), dict):
-        return False
-    fields, reference = link.get("fields"), link["reference"]
-    targets = reference.get("fields")
-    return (isinstance(fields, list) and bool(fields) and all(f in names for f in fields)
-            and isinstance(reference.get("resource", ""), str)
-            and isinstance(targets, list) and len(targets) == len(fields)
-            and all(isinstance(t, str) for t in targets))
-
-
-def _structure(descriptor, shown: str) -> list[Problem]:
-    """The parts of the descriptor the loader relies on, each of the right kind."""
-    problems = []
-
-    def fault(key: str, expected: str, found) -> None:
-        problems.append(Problem(shown, None, key, expected, shorten(json.dumps(found, ensure_ascii=False)),
-                                "descriptor-error"))
-
-    if not isinstance(descriptor, dict):
-        fault("/", "a JSON object (a Data Package descriptor)", descriptor)
-        return problems
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list) or not resources:
-        fault("/resources", "a list of the dataset's files", resources)
-        return problems
-    formats = descriptor.get("kursk:cellFormats")
-    if not isinstance(formats, dict) or not all(
-            isinstance(formats.get(t), dict) and isinstance(formats[t].get("pattern"), str)
-            and isinstance(formats[t].get("expected"), str) for t in TYPES):
-        fault("/kursk:cellFormats", "a pattern and an expected text for each type: " + ", ".join(TYPES), formats)
-    names = set()
-    for i, resource in enumerate(resources):
-        at = f"/resources/{i}"
-        if not isinstance(resource, dict):
-            fault(at, "an object describing one file", resource)
-            continue
-        name, path = resource.get("name"), resource.get("path")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in names:
-            fault(at + "/name", "a name of lower-case letters, digits and underscores, used once", name)
-        if isinstance(name, str):
-            names.add(name)
-        parts = PurePosixPath(path).parts if isinstance(path, str) else ()
-        if not parts or PurePosixPath(path).is_absolute() or ".." in parts or "\\" in path:
-            fault(at + "/path", "a relative path inside the data folder", path)
-        if resource.get("format") == "geojson":
-            kinds = resource.get("kursk:featureKinds")
-            if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
-                fault(at + "/kursk:featureKinds", "a list of the kinds of feature the layer may hold", kinds)
-            continue
-        if isinstance(path, str) and not path.endswith(".csv"):
-            fault(at + "/path", 'a CSV file (a path ending ".csv"), or "format": "geojson"', path)
-        schema = resource.get("schema")
-        fields = schema.get("fields") if isinstance(schema, dict) else None
-        if not isinstance(fields, list) or not fields:
-            fault(at + "/schema/fields", "a list of the file's columns", fields)
-            continue
-        for j, field in enumerate(fields):
-            if not isinstance(field, dict) or not isinstance(field.get("name"), str) or not field["name"]:
-                fault(f"{at}/schema/fields/{j}", "a column with a name", field)
-            elif field.get("type", "string") not in TYPES:
-                fault(f"{at}/schema/fields/{j}/type", "one of: " + ", ".join(TYPES), field.get("type"))
-            elif not isinstance(field.get("constraints", {}), dict):
-                fault(f"{at}/schema/fields/{j}/constraints", "an object of constraints", field["constraints"])
-            else:
-                for name, value in field.get("constraints", {}).items():
-                    expected = _constraint_fault(field.get("type", "string"), name, value)
-                    if expected:
-                        fault(f"{at}/schema/fields/{j}/constraints/{name}", expected, value)
-        names_here = [f.get("name") for f in fields if isinstance(f, dict)]
-        key = schema.get("primaryKey", [])
-        if not isinstance(key, list) or not all(k in names_here for k in key):
-            fault(at + "/schema/primaryKey", "a list of the table's column names", key)
-        links = schema.get("foreignKeys", [])
-        if not isinstance(links, list) or not all(_foreign_key(link, names_here) for link in links):
-            fault(at + "/schema/foreignKeys", "a list of links, each with the fields of this table and a "
-                  "reference to the resource and fields it points to", links)
-        rules = resource.get("kursk:rowChecks", [])
-        if not isinstance(rules, list) or not all(
-                isinstance(r, dict) and isinstance(r.get("formula"), str) and isinstance(r.get("expected"), str)
-                for r in rules):
-            fault(at + "/kursk:rowChecks", "a list of rules, each with a formula and an expected text", rules)
-        if not isinstance(resource.get("kursk:mayBeEmpty", False), bool):
-            fault(at + "/kursk:mayBeEmpty", "true or false", resource["kursk:mayBeEmpty"])
-        limits = resource.get("kursk:areaLimits")
-        if limits is not None and not _area_limits_ok(limits, names_here):
-            fault(at + "/kursk:areaLimits", "an object with subjects (each mapped to a region or null), units "
-                  "(each with its size in km²), columns and unit and subject (of this table) and regions "
-                  "(resource, key, area)", limits)
-    return problems
-
-
-def descriptor(path: Path, shown: str) -> tuple[dict | None, list[Problem]]:
-    """Read ``datapackage.json``: (the descriptor, []) or (None, its problems)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(shown, None, None, "the file to exist", "no such file", "missing-file")]
-    except OSError as error:
-        return None, [Problem(shown, None, None, "a readable file", shorten(error.strerror or str(error)),
-                              "unreadable-file")]
-    problems = check_bytes(raw, shown, table=False)
-    if problems:
-        return None, problems
-    try:
-        parsed = json.loads(raw.decode("utf-8"))
-    except json.JSONDecodeError as error:
-        return None, [Problem(shown, error.lineno, str(error.colno), "valid JSON", error.msg, "json-error")]
-    except RecursionError:
-        return None, [Problem(shown, None, None, "valid JSON", "nesting too deep to read", "json-error")]
-    problems = _structure(parsed, shown)
-    return (None, problems) if problems else (parsed, [])
-
 
 # --- step 1: bytes -----------------------------------------------------------
 
@@ -322,7 +164,7 @@ def check_geojson(raw: bytes, shown: str, resource: dict) -> list[Problem]:
 def check_cells(rows: list[tuple[int, list[str]]], shown: str, fields: list[dict], formats: dict) -> list[Problem]:
     """Each cell written as ``kursk:cellFormats`` says for its type; numbers finite."""
     problems = []
-    patterns = {t: re.compile(formats[t]["pattern"]) for t in TYPES}
+    patterns = {t: re.compile(formats[t]["pattern"]) for t in formats}
     for line, row in rows[1:]:
         for index, field in enumerate(fields):
             if index >= len(row) or row[index] == "":

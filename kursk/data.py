@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 from frictionless import FrictionlessException, Package
 
-from . import checks
+from . import checks, descriptor as descriptors
 from .errors import DataError, Problem, shorten
 from .paths import DESCRIPTOR, data_dir
 
@@ -82,7 +82,7 @@ def _shown_descriptor(directory: Path) -> str:
 def read_descriptor(directory: Path | None = None) -> dict:
     """The descriptor, checked for the parts the loader relies on; :class:`DataError` if not."""
     directory = Path(directory) if directory else data_dir()
-    descriptor, problems = checks.descriptor(directory / DESCRIPTOR, _shown_descriptor(directory))
+    descriptor, problems = descriptors.read(directory / DESCRIPTOR, _shown_descriptor(directory))
     if problems:
         raise DataError(problems)
     return descriptor
@@ -119,11 +119,11 @@ def _validate(directory: Path) -> tuple[list[Problem], dict | None, dict[str, li
 
     Returns the problems, the descriptor, each table's rows (with the line each starts
     on) and each map layer's bytes."""
-    descriptor, problems = checks.descriptor(directory / DESCRIPTOR, _shown_descriptor(directory))
+    descriptor, problems = descriptors.read(directory / DESCRIPTOR, _shown_descriptor(directory))
     if problems:
         return problems, None, {}, {}
     formats = descriptor["kursk:cellFormats"]
-    types = {t: formats[t]["expected"] for t in checks.TYPES}
+    types = {t: formats[t]["expected"] for t in descriptors.TYPES}
     period = descriptor.get("kursk:studyPeriod", {})
     resources = descriptor["resources"]
     shown = {r["name"]: f"{directory.name}/{r['path']}" for r in resources}
