@@ -91,13 +91,21 @@ def parse_csv(raw: bytes, shown: str) -> tuple[list[tuple[int, list[str]]], list
             start = reader.line_num + 1
     except csv.Error as error:
         message = str(error)
+        column = None
         if "end of data" in message or "EOF" in message:
             expected = f"a closing double quote for the quoted cell begun on line {start}"
             found = "the end of the file inside a quoted cell"
+            # the open quote swallows the rest of its line: the last cell of the line is the one
+            header = rows[0][1] if rows else []
+            try:
+                cells = next(csv.reader([text.split("\n")[start - 1]]), [])
+            except csv.Error:
+                cells = []
+            column = header[len(cells) - 1] if rows and 0 < len(cells) <= len(header) else None
         else:
             expected = "cells separated by commas, a quoted cell closed by a double quote before the next comma"
             found = message
-        return [], [Problem(shown, start, None, expected, found, "csv-error")]
+        return [], [Problem(shown, start, column, expected, found, "csv-error")]
     return rows, []
 
 
