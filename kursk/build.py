@@ -137,6 +137,26 @@ def execute_chapters(root: Path) -> list[str]:
     return [name for name, took in execute.main(root).items() if took is None]
 
 
+def before_sphinx(root: Path, start: float) -> list[str] | None:
+    """Check the data, then execute the chapters the cache lacks. ``None`` when the data
+    has problems (printed, with the step that failed); else the chapters whose code failed
+    (myst-nb runs them again and reports the cell)."""
+    problems = check_data(root)
+    if problems:
+        print(problems, file=sys.stderr)
+        failed("check the data", start, "the dataset has problems (listed above)")
+        return None
+    return execute_chapters(root)
+
+
+def sphinx_failed(step: str, broken: list[str], start: float) -> int:
+    """Say which step failed when Sphinx did: the chapters' code, or Sphinx itself."""
+    if broken:
+        return failed("execute the chapters", start,
+                      f"the code of {', '.join(broken)} failed (the cell and its traceback are above)")
+    return failed(step, start, "warnings are errors, and a reference, a citation or a cell failed (see above)")
+
+
 def build_html(root: Path, force: bool = False) -> int:
     """Build the book in ``root`` (the folder holding ``_config.yml``)."""
     work = root / "_build" / "work"
@@ -149,19 +169,13 @@ def build_html(root: Path, force: bool = False) -> int:
         return 0
     use_environment(root)
     start = time.monotonic()
-    problems = check_data(root)
-    if problems:
-        print(problems, file=sys.stderr)
-        return failed("check the data", start, "the dataset has problems (listed above)")
-    broken = execute_chapters(root)
+    broken = before_sphinx(root, start)
+    if broken is None:
+        return 1
     result = subprocess.run(jupyter_book(root, "html"), cwd=root)
     if result.returncode != 0:
         shutil.rmtree(work / "_build" / ".doctrees", ignore_errors=True)
-        if broken:
-            return failed("execute the chapters", start,
-                          f"the code of {', '.join(broken)} failed (the cell and its traceback are above)")
-        return failed("Sphinx: the HTML book", start,
-                      "warnings are errors, and a reference, a citation or a cell failed (see above)")
+        return sphinx_failed("Sphinx: the HTML book", broken, start)
     publish(work / "_build" / "html", published)
     mark_built(root, "html", digest)
     print(f"kursk.build: built and published _build/html in {time.monotonic() - start:.1f} s.")
@@ -208,11 +222,9 @@ def build_pdf(root: Path, force: bool = False) -> int:
     (latex / PDF_NAME).unlink(missing_ok=True)
     use_environment(root)
     start = time.monotonic()
-    problems = check_data(root)
-    if problems:
-        print(problems, file=sys.stderr)
-        return failed("check the data", start, "the dataset has problems (listed above)")
-    broken = execute_chapters(root)
+    broken = before_sphinx(root, start)
+    if broken is None:
+        return 1
     began = time.time()
     result = subprocess.run(jupyter_book(root, "pdflatex"), cwd=root)
     if result.returncode != 0 or not (latex / PDF_NAME).is_file():
@@ -221,11 +233,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
         if tex.is_file() and tex.stat().st_mtime >= began:
             log = tex.with_suffix(".log").relative_to(root)
             return failed("xelatex: the PDF edition", start, f"TeX stopped on an error (see above, and {log})")
-        if broken:
-            return failed("execute the chapters", start,
-                          f"the code of {', '.join(broken)} failed (the cell and its traceback are above)")
-        return failed("Sphinx: the LaTeX of the PDF edition", start,
-                      "warnings are errors, and a reference, a citation or a cell failed (see above)")
+        return sphinx_failed("Sphinx: the LaTeX of the PDF edition", broken, start)
     published.parent.mkdir(parents=True, exist_ok=True)
     staged = published.with_name(published.name + ".new")
     shutil.copyfile(latex / PDF_NAME, staged)

@@ -8,8 +8,8 @@ the executed notebooks in the cache that :mod:`kursk.sphinxext` points myst-nb a
 itself and reports the failure, with the cell and the traceback, as it always does.
 
 The cache key of a notebook is its code (see jupyter-cache); the folder of the cache is
-named by a digest of everything the code reads besides itself. Bad data is not executed
-here: the build reports it.
+named by a digest of everything the code reads besides itself. The build checks the data
+before it calls this (:func:`kursk.build.check_data`): bad data is never executed.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    from .data import DataError, load
     from .sphinxext import execution_cache
 
     cache = get_cache(str(execution_cache(root)))
@@ -65,10 +64,6 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
             todo.append(source)
     if not todo:
         return {}
-    try:
-        load(root / "data")
-    except DataError:
-        return {}  # the build stops on it, with the message, before executing anything
     workers = workers or min(len(todo), os.cpu_count() or 1)
     seconds: dict[str, float | None] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:

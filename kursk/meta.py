@@ -17,6 +17,7 @@ from IPython.display import Markdown
 
 from .bib import latex, url
 from .paths import REPO_ROOT
+from .tables import escape
 
 #: Chapter slugs in reading order (the files ``chapters/<slug>.md``); the test
 #: suite guards this list, so that renaming a chapter is a deliberate act.
@@ -149,8 +150,8 @@ def dataset_box(data) -> Markdown:
     year = str(meta["date-released"])[:4]
     zip_name = f"kursk-dataset-{version}.zip"
     sqlite_name = f"kursk-dataset-{version}.sqlite"
-    reference = (f"{authors(meta)} ({year}). *{data.descriptor['title']}*, dataset version {version}. "
-                 f"Licence {data.descriptor['licenses'][0]['name']}.")
+    reference = (f"{authors(meta)} ({year}). *{escape(data.descriptor['title'])}*, dataset version {version}. "
+                 f"Licence {escape(data.descriptor['licenses'][0]['name'])}.")
     entry = _entry("misc", f"kursk-dataset-{version}", {
         "author": bibtex_authors(meta), "title": data.descriptor["title"], "year": year,
         "version": version, "note": f"Dataset, version {version}"})

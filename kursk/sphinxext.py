@@ -362,7 +362,7 @@ def on_build_finished(app, exception) -> None:
     if not up_to_date(root, "sqlite", database, digest):
         write_sqlite(root / "data", downloads)
         mark_built(root, "sqlite", digest)
-    pdf = published_pdf(Path(app.srcdir))
+    pdf = published_pdf(root)
     if pdf.is_file():
         shutil.copyfile(pdf, downloads / PDF_NAME)
     write_notebooks(root, Path(app.config.nb_execution_cache_path), downloads / "notebooks",
