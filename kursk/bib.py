@@ -30,6 +30,8 @@ import re
 import latexcodec  # noqa: F401  (registers the "ulatex" codec that pybtex decodes fields with)
 import pandas as pd
 
+from .data import source_label
+
 #: Characters that pybtex cannot give back from any LaTeX: a brace (its LaTeX parser takes
 #: every brace, escaped or not, for a group, and shows none), whitespace other than the space
 #: and the no-break space (its BibTeX parser makes a space of it) and the backslash (it can
@@ -159,13 +161,13 @@ def _field(name: str, value: str) -> str:
 def entry(row: pd.Series) -> str:
     """One ``@misc`` entry for a source row, for the book (see :func:`escape`).
 
-    The author (or, without one, the publisher) is one literal name, braced so that it is
-    not split into given and family names; the title is braced twice, so that the style
-    keeps its capitals as published; the URL is written as it is, braces percent-encoded.
+    The label (:func:`kursk.data.source_label`) stands as the author, one literal name, braced so that it is
+    not split into given and family names; a journalist's name goes into the note. The title
+    is braced twice, so that the style keeps its capitals as published; the URL is written as
+    it is, braces percent-encoded.
     """
-    author = row["author"] if not pd.isna(row["author"]) else row["publisher"]
     lines = [f"@misc{{{row['source_id']},",
-             _field("author", "{" + escape(author) + "}"),
+             _field("author", "{" + escape(source_label(row)) + "}"),
              # Braced twice, so that the style keeps the headline's capitals as published.
              _field("title", "{" + escape(row["title"]) + "}"),
              _field("howpublished", escape(row["publisher"]))]
@@ -178,6 +180,8 @@ def entry(row: pd.Series) -> str:
         lines.append(_field("year", "n.d."))
     lines.append(_field("url", url(row["url"])))
     note = f"Accessed {row['accessed']:%Y-%m-%d}"
+    if not pd.isna(row["author"]) and row["author"] not in (row["publisher"], source_label(row)):
+        note = f"By {row['author']}. " + note
     if row["copy_found"] == "repost":
         note += f"; re-post of a text first published by {row['original_publisher']}"
     if row["date_basis"] != "page" and not pd.isna(row["note"]):

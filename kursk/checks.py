@@ -318,45 +318,50 @@ def _number(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
+def _column(rows: list, name: str) -> int | None:
+    header = rows[0][1] if rows else []
+    return header.index(name) if name in header else None
+
+
 def check_area_limits(rows: list, shown: str, spec: dict, tables: dict, shown_of: dict) -> list[Problem]:
-    """No area larger than the whole region it is about (``kursk:areaLimits``)."""
+    """No area larger than the whole region its subject lies in (``kursk:areaLimits``): the
+    subjects table gives each subject's region, the regions table each region's area."""
     limits = spec.get("kursk:areaLimits")
     if not limits:
         return []
-    regions = limits["regions"]
-    region_rows = tables.get(regions["resource"])
-    header = region_rows[0][1] if region_rows else []
-    if regions["key"] not in header or regions["area"] not in header:
+    regions, subjects = limits["regions"], limits["subjects"]
+    region_rows, subject_rows = tables.get(regions["resource"]), tables.get(subjects["resource"])
+    key, area = _column(region_rows, regions["key"]), _column(region_rows, regions["area"])
+    s_key, s_region = _column(subject_rows, subjects["key"]), _column(subject_rows, subjects["region"])
+    if None in (key, area, s_key, s_region):
         return [Problem(shown, None, None, f'kursk:areaLimits to name a table ("{regions["resource"]}") with the '
-                        f'columns "{regions["key"]}" and "{regions["area"]}"', "no such table or columns",
+                        f'columns "{regions["key"]}" and "{regions["area"]}", and a table ("{subjects["resource"]}") '
+                        f'with the columns "{subjects["key"]}" and "{subjects["region"]}"', "no such table or columns",
                         "descriptor-error")]
-    key, area = header.index(regions["key"]), header.index(regions["area"])
     try:
         areas = {row[key]: float(row[area]) for _, row in region_rows[1:]}
+        region_of = {row[s_key]: row[s_region] for _, row in subject_rows[1:]}
     except (IndexError, ValueError):
         return [Problem(shown_of[regions["resource"]], None, regions["area"], "an area in km² on every row",
                         "a row without one", "area-limit")]
+    unbounded = set(subjects.get("unbounded", []))
     header = rows[0][1]
     unit_at, subject_at = header.index(limits.get("unit", "unit")), header.index(limits.get("subject", "subject"))
     problems = []
     for line, row in rows[1:]:
         factor = limits["units"].get(row[unit_at])
-        if factor is None:
-            continue
         subject = row[subject_at]
-        if subject not in limits["subjects"]:
+        if factor is None or subject in unbounded or subject not in region_of:
+            continue  # not an area; an area across regions; an unknown subject (the foreign key reports it)
+        region = region_of[subject]
+        if not region:
             problems.append(Problem(shown, line, "subject",
-                                    "a subject listed under kursk:areaLimits in datapackage.json, with the "
-                                    "region its area lies in (or null when the region is not in "
-                                    f"{shown_of[regions['resource']]})", quoted(subject), "area-limit"))
-            continue
-        region = limits["subjects"][subject]
-        if region is None:
+                                    f"a subject with a region in {shown_of[subjects['resource']]} (the area is "
+                                    "checked against it), or one listed as unbounded under kursk:areaLimits in "
+                                    "datapackage.json", f"{quoted(subject)}, which has no region", "area-limit"))
             continue
         if region not in areas:
-            problems.append(Problem(shown, line, "subject", f"a region listed in {shown_of[regions['resource']]}",
-                                    f'"{region}" (kursk:areaLimits maps {subject} to it)', "area-limit"))
-            continue
+            continue  # the subjects table's foreign key reports it
         for column in limits["columns"]:
             value = _number(row[header.index(column)])
             if value is not None and value * factor > areas[region]:

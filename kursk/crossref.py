@@ -216,7 +216,7 @@ class ClaimLedger(_Generated):
             raise self.error("claim-ledger takes `contested` or `other`")
         data = dataset(self.env)
         claims = data.claims_full()
-        spreads = lg.spreads(claims)
+        widest = lg.widest(lg.compared_pairs(claims), "disagreement")
         lines, anchors, sections = [], [], []
         for _, metric in lg.ledger_metrics(data, kind == "contested").iterrows():
             rows = lg.ledger_rows(claims[claims.metric == metric.metric])
@@ -228,28 +228,30 @@ class ClaimLedger(_Generated):
                           f"{rows.claimant_id.nunique()} {'claimant' if rows.claimant_id.nunique() == 1 else 'claimants'} "
                           f"({escape(', '.join(sides))}).").split("\n"), ""]
             if kind == "contested":
-                lines += [f":::{{glue:figure}} {lg.chart_key(metric.metric)}",
-                          f":alt: {escape(lg.chart_description(rows))}",
-                          f":name: fig-ledger-{metric.metric.replace('_', '-')}", "",
-                          f"{escape(metric.label)}: every claim, by claimant and side, over time "
-                          "(a bar is a range). Hover over a mark for its source.", ":::", ""]
-                spread = spreads[spreads.metric == metric.metric]
+                for subject in lg.charted_subjects(rows):
+                    about = rows[rows.subject == subject]
+                    label = about["subject_label"].iloc[0]
+                    lines += [f":::{{glue:figure}} {lg.chart_key(metric.metric, subject)}",
+                              f":alt: {escape(lg.chart_description(about))}",
+                              f":name: fig-{lg.chart_key(metric.metric, subject)}", "",
+                              f"{escape(metric.label)}, {escape(label)}: every claim, by claimant and side, "
+                              "over time (a bar is a range). Hover over a mark for its source.", ":::", ""]
+                spread = widest[widest.metric == metric.metric]
                 if len(spread):
-                    lines += [f"Spread between the lowest and the highest claim of each month "
-                              f"(months with claims from at least two claimants):", ""]
+                    lines += [f"The widest disagreement about each subject: two claimants' figures for "
+                              f"dates at most {lg.COMPARE_DAYS} days apart (a range counts with its midpoint).", ""]
                     lines += _list_table(
-                        ["Month", "About", "Claims", "Lowest", "Highest", "Highest ÷ lowest"],
-                        [[escape(s.month), escape(lg.subject_words(s.subject)), str(s.claims),
-                          f"{number(s.lowest)} ({escape(s.lowest_by)})",
-                          f"{number(s.highest)} ({escape(s.highest_by)})", escape(lg.ratio_words(s.ratio))]
-                         for s in spread.itertuples()],
-                        [10, 18, 7, 25, 25, 15], "kursk-spread")
+                        ["About", "Lower figure", "Higher figure", "Days apart", "Higher ÷ lower"],
+                        [[escape(s["subject_label"]), escape(lg.pair_figure(s, "lo")),
+                          escape(lg.pair_figure(s, "hi")), str(s["days_apart"]), escape(lg.ratio_words(s["ratio"]))]
+                         for s in spread.to_dict("records")],
+                        [22, 28, 28, 10, 12], "kursk-spread")
                     lines.append("")
             lines += _list_table(
                 ["Claim", "Claimant (side)", "Figure (about)", "Refers to (reported)", "Source", "Note",
                  "Used in"],
                 [[escape(r["claim_id"]), f"{escape(r['claimant'])} ({escape(SIDES[r['side']])})",
-                  f"{escape(lg.claim_label(r))} ({escape(lg.subject_words(r['subject']))})",
+                  f"{escape(lg.claim_label(r))} ({escape(r['subject_label'])})",
                   escape(lg.claim_dates(r)), _cite([r["source_id"]]), escape(r["note"]), ""]
                  for _, r in rows.iterrows()],
                 [8, 14, 15, 12, 14, 19, 18], "kursk-ledger")

@@ -38,7 +38,19 @@ from .errors import DataError, Problem, shorten
 from .paths import DESCRIPTOR, data_dir
 
 __all__ = ["DataError", "Dataset", "Problem", "data_digest", "data_files", "expect_sources", "load",
-           "read_descriptor", "validate"]
+           "read_descriptor", "source_label", "validate"]
+
+
+def source_label(row) -> str:
+    """The name a source is cited by, one style for every work: its publisher (the outlet, or
+    the named analyst or official who published it), and for a re-post the publisher of the
+    original, when the re-post names it. So every copy of one work is cited under one name
+    ("Associated Press", not "Star Tribune"), and a journalist's name never stands in for
+    the outlet."""
+    original = row["original_publisher"]
+    if row["copy_found"] == "repost" and not pd.isna(original) and "(not named)" not in original:
+        return str(original)
+    return str(row["publisher"])
 
 
 class Dataset:
@@ -57,17 +69,37 @@ class Dataset:
             return tables[name]
         raise AttributeError(name)
 
+    def value_labels(self, resource: str, field: str) -> dict[str, str]:
+        """The label of each allowed value of a column, from its ``kursk:values`` in the descriptor."""
+        spec = next(r for r in self.descriptor["resources"] if r["name"] == resource)
+        column = next(f for f in spec["schema"]["fields"] if f["name"] == field)
+        return {value: words["label"] for value, words in column["kursk:values"].items()}
+
+    def side_groups(self) -> dict[str, str]:
+        """Each side's group (``party``, ``ally``, ``third``, ``independent``), from ``kursk:sideGroups``."""
+        spec = next(r for r in self.descriptor["resources"] if r["name"] == "claimants")
+        return {side: group for group, words in spec["kursk:sideGroups"].items() for side in words["sides"]}
+
     def claims_full(self) -> pd.DataFrame:
-        """Claims joined with their metric label, claimant (name, side) and source."""
+        """Claims joined with their metric label, subject (label, whose), claimant (name, side,
+        class, group of its side) and source."""
         from .charts import SIDES
 
         claims = self.tables["claims"]
         claimants = self.tables["claimants"].rename(columns={"name": "claimant", "role": "claimant_role"})
-        sources = self.tables["sources"][["source_id", "publisher", "title", "published", "url"]]
+        subjects = self.tables["subjects"][["subject", "label", "side"]].rename(
+            columns={"label": "subject_label", "side": "subject_side"})
+        sources = self.tables["sources"][["source_id", "publisher", "title", "published", "url",
+                                          "copy_found", "original_publisher"]]
         frame = (claims.merge(self.tables["metrics"][["metric", "label"]], on="metric", how="left")
+                 .merge(subjects, on="subject", how="left")
                  .merge(claimants, on="claimant_id", how="left")
                  .merge(sources, on="source_id", how="left"))
         frame["side_label"] = frame["side"].map(SIDES).astype("string")
+        frame["source_label"] = pd.Series([source_label(r) for r in frame.to_dict("records")],
+                                          index=frame.index, dtype="string")
+        frame["class_label"] = frame["kind"].map(self.value_labels("claimants", "kind")).astype("string")
+        frame["group"] = frame["side"].map(self.side_groups()).astype("string")
         return frame
 
     def __repr__(self) -> str:

@@ -67,6 +67,21 @@ def write_sqlite(data_dir: Path, target: Path) -> Path:
     return path
 
 
+#: A view of the claims with names in place of keys: what each figure is about, who gave it
+#: (their side and class) and where it was published.
+LABELLED_CLAIMS = """CREATE VIEW claims_labelled AS
+SELECT c.claim_id, m.label AS metric, s.label AS subject, c.value, c.low, c.high, c.qualifier, c.unit,
+       c.as_of, c.reported, k.name AS claimant, k.side AS claimant_side, k.kind AS claimant_class,
+       src.publisher AS source_publisher, src.title AS source_title, src.url AS source_url, c.note,
+       c.metric AS metric_id, c.subject AS subject_id, c.claimant_id, c.source_id
+FROM claims AS c
+JOIN metrics AS m ON m.metric = c.metric
+JOIN subjects AS s ON s.subject = c.subject
+JOIN claimants AS k ON k.claimant_id = c.claimant_id
+JOIN sources AS src ON src.source_id = c.source_id
+ORDER BY c.claim_id"""
+
+
 def _canonical_copy(source: Path, target: Path) -> None:
     """Copy ``source`` to ``target`` with the tables in name order, each table's
     foreign-key clauses and each column's checks in sorted order, and the rows in the
@@ -90,6 +105,7 @@ def _canonical_copy(source: Path, target: Path) -> None:
         new.execute("ATTACH DATABASE ? AS old", (str(source),))
         for name, _ in tables:
             new.execute(f'INSERT INTO main."{name}" SELECT * FROM old."{name}" ORDER BY rowid')
+        new.execute(LABELLED_CLAIMS)
         new.commit()
         new.execute("DETACH DATABASE old")
         new.execute("VACUUM")

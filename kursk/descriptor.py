@@ -50,12 +50,28 @@ def _area_limits_ok(limits, names: list) -> bool:
     if not isinstance(limits, dict):
         return False
     subjects, units, columns, regions = (limits.get(k) for k in ("subjects", "units", "columns", "regions"))
-    return (isinstance(subjects, dict) and all(isinstance(r, str) or r is None for r in subjects.values())
+    return (isinstance(subjects, dict) and all(isinstance(subjects.get(k), str) for k in ("resource", "key", "region"))
+            and isinstance(subjects.get("unbounded", []), list)
+            and all(isinstance(s, str) for s in subjects.get("unbounded", []))
             and isinstance(units, dict) and all(isinstance(f, (int, float)) and not isinstance(f, bool)
                                                 and math.isfinite(f) and f > 0 for f in units.values())
             and isinstance(columns, list) and all(c in names for c in columns)
             and limits.get("unit", "unit") in names and limits.get("subject", "subject") in names
             and isinstance(regions, dict) and all(isinstance(regions.get(k), str) for k in ("resource", "key", "area")))
+
+
+def _values_ok(values, enum) -> bool:
+    """Whether ``kursk:values`` labels and describes exactly the values of the column's enum."""
+    return (isinstance(values, dict) and isinstance(enum, list) and sorted(values) == sorted(enum)
+            and all(isinstance(v, dict) and isinstance(v.get("label"), str) and isinstance(v.get("description"), str)
+                    for v in values.values()))
+
+
+def _groups_ok(groups) -> bool:
+    """Whether ``kursk:sideGroups`` is an object of groups, each with a label and a list of sides."""
+    return isinstance(groups, dict) and bool(groups) and all(
+        isinstance(g, dict) and isinstance(g.get("label"), str) and isinstance(g.get("sides"), list)
+        and all(isinstance(s, str) for s in g["sides"]) for g in groups.values())
 
 
 def _foreign_key(link, names: list) -> bool:
@@ -104,6 +120,10 @@ def _structure(descriptor, shown: str) -> list[Problem]:
         parts = PurePosixPath(path).parts if isinstance(path, str) else ()
         if not parts or PurePosixPath(path).is_absolute() or ".." in parts or "\\" in path:
             fault(at + "/path", "a relative path inside the data folder", path)
+        if resource.get("format", "csv") not in ("csv", "geojson"):
+            fault(at + "/format", 'the format of the file: "csv" (a table) or "geojson" (a map layer)',
+                  resource["format"])
+            continue
         if resource.get("format") == "geojson":
             kinds = resource.get("kursk:featureKinds")
             if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
@@ -128,6 +148,10 @@ def _structure(descriptor, shown: str) -> list[Problem]:
                     expected = _constraint_fault(field.get("type", "string"), name, value)
                     if expected:
                         fault(f"{at}/schema/fields/{j}/constraints/{name}", expected, value)
+                values = field.get("kursk:values")
+                if values is not None and not _values_ok(values, field["constraints"].get("enum")):
+                    fault(f"{at}/schema/fields/{j}/kursk:values", "an object giving each allowed value of the "
+                          "column (its enum) a label and a description", values)
         names_here = [f.get("name") for f in fields if isinstance(f, dict)]
         key = schema.get("primaryKey", [])
         if not isinstance(key, list) or not all(k in names_here for k in key):
@@ -143,9 +167,13 @@ def _structure(descriptor, shown: str) -> list[Problem]:
             fault(at + "/kursk:rowChecks", "a list of rules, each with a formula and an expected text", rules)
         if not isinstance(resource.get("kursk:mayBeEmpty", False), bool):
             fault(at + "/kursk:mayBeEmpty", "true or false", resource["kursk:mayBeEmpty"])
+        groups = resource.get("kursk:sideGroups")
+        if groups is not None and not _groups_ok(groups):
+            fault(at + "/kursk:sideGroups", "an object of groups, each with a label and a list of sides", groups)
         limits = resource.get("kursk:areaLimits")
         if limits is not None and not _area_limits_ok(limits, names_here):
-            fault(at + "/kursk:areaLimits", "an object with subjects (each mapped to a region or null), units "
+            fault(at + "/kursk:areaLimits", "an object with subjects (resource, key, region, and a list of "
+                  "unbounded subjects), units "
                   "(each with its size in km²), columns and unit and subject (of this table) and regions "
                   "(resource, key, area)", limits)
     return problems

@@ -11,7 +11,10 @@ from .tables import data_block, escape, markdown_table
 def _constraints(field: dict) -> str:
     c = field.get("constraints", {})
     parts = []
-    if "enum" in c:
+    if "kursk:values" in field:
+        parts.append("one of: " + "; ".join(f"{value} ({words['label']}: {words['description']})"
+                                            for value, words in field["kursk:values"].items()))
+    elif "enum" in c:
         parts.append("one of: " + ", ".join(c["enum"]))
     if "pattern" in c:
         parts.append(f"pattern {c['pattern']}")
@@ -41,15 +44,24 @@ def fields_frame(resource: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _area_limits(limits: dict) -> str:
+def _area_limits(limits: dict, tables: dict[str, pd.DataFrame]) -> str:
     """The area rule of a table, in words."""
-    by_region: dict[str, list[str]] = {}
-    for subject, region in limits["subjects"].items():
-        by_region.setdefault(region or "no region of the table (not checked)", []).append(subject)
-    regions = "; ".join(f"{region}: {', '.join(sorted(subjects))}" for region, subjects in sorted(by_region.items()))
+    spec = limits["subjects"]
+    subjects = tables[spec["resource"]]
+    regions = subjects.dropna(subset=[spec["region"]]).groupby(spec["region"])[spec["key"]].agg(sorted)
+    by_region = "; ".join(f"{region}: {', '.join(keys)}" for region, keys in regions.items())
+    unbounded = ", ".join(spec.get("unbounded", [])) or "none"
     return (f" No area ({', '.join(limits['units'])}) may exceed the whole area of the region its "
-            f"subject lies in ({limits['regions']['resource']}.{limits['regions']['area']}), and every "
-            f"subject with an area must be mapped to a region. Subjects by region: {regions}.")
+            f"subject lies in ({spec['resource']}.{spec['region']}, then {limits['regions']['resource']}."
+            f"{limits['regions']['area']}), and every subject measured as an area must have a region, "
+            f"unless it is listed as unbounded (spanning regions the table does not hold: {unbounded}). "
+            f"Subjects by region: {by_region}.")
+
+
+def _side_groups(groups: dict) -> str:
+    """How the analysis groups the claimants' sides, in words."""
+    return (" For comparisons, sides are grouped (kursk:sideGroups): " + "; ".join(
+        f"{words['label']} ({group}): {', '.join(words['sides'])}" for group, words in groups.items()) + ".")
 
 
 def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
@@ -83,7 +95,9 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
         if resource.get("kursk:mayBeEmpty"):
             intro += " This table may be empty."
         if resource.get("kursk:areaLimits"):
-            intro += escape(_area_limits(resource["kursk:areaLimits"]))
+            intro += escape(_area_limits(resource["kursk:areaLimits"], tables))
+        if resource.get("kursk:sideGroups"):
+            intro += escape(_side_groups(resource["kursk:sideGroups"]))
         display(Markdown(data_block(intro) + "\n\n" + markdown_table(fields_frame(resource), {
             "field": "Field", "type": "Type", "description": "Description",
             "rules": "Allowed values"}, widths=[22, 14, 42, 22])))

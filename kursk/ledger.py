@@ -51,10 +51,6 @@ def claim_hover(row) -> str:
             f"Claim {row['claim_id']} in the ledger of figures.")
 
 
-def subject_words(subject: str) -> str:
-    return str(subject).replace("_", " ")
-
-
 # -- the ledger ----------------------------------------------------------------------
 
 
@@ -70,16 +66,29 @@ def metric_anchor(metric: str) -> str:
     return "ledger-" + metric.replace("_", "-")
 
 
-def chart_key(metric: str) -> str:
-    """The glue key of a contested metric's chart on the ledger page."""
-    return "ledger-chart-" + metric.replace("_", "-")
+#: A subject gets its own chart in a contested metric's section when it has at least this many
+#: claims; fewer are read more easily in the table.
+MIN_CHART_CLAIMS = 3
+
+
+def charted_subjects(rows: pd.DataFrame) -> list[str]:
+    """The subjects of one metric's claims that get a chart of their own (one quantity a chart:
+    distances of different things, or areas in different regions, are never drawn together)."""
+    counts = rows.groupby("subject", sort=False).size()
+    return [s for s in dict.fromkeys(ledger_rows(rows)["subject"]) if counts[s] >= MIN_CHART_CLAIMS]
+
+
+def chart_key(metric: str, subject: str) -> str:
+    """The glue key of the chart of one metric's claims about one subject on the ledger page."""
+    return "ledger-chart-" + metric.replace("_", "-") + "--" + subject.replace("_", "-")
 
 
 def chart_description(claims: pd.DataFrame) -> str:
     """The text alternative of a metric's chart in the ledger."""
     frame = _bounds(claims)
     sides = ", ".join(sorted({SIDES[s] for s in claims.side}))
-    return (f"A chart of {len(claims)} claims of {claims['label'].iloc[0].lower()} made by "
+    return (f"A chart of {len(claims)} claims of {claims['label'].iloc[0].lower()} "
+            f"({claims['subject_label'].iloc[0]}) made by "
             f"{claims.claimant_id.nunique()} claimants ({sides}), dated "
             f"{day(claims.as_of.min())} to {day(claims.as_of.max())}, from "
             f"{number(frame.lowest.min())} to {number(frame.highest.max())}. "
@@ -98,32 +107,61 @@ def _bounds(claims: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def spreads(claims: pd.DataFrame) -> pd.DataFrame:
-    """For each metric, subject, unit and calendar month of the date claimed, the lowest and
-    the highest figure (a range counts with its low and its high end) and who gave them,
-    where at least two claimants gave a figure. ``ratio`` is highest over lowest (missing
-    when the lowest is zero); ``gap`` is their difference."""
-    frame = _bounds(claims)
-    frame["month"] = frame["as_of"].dt.to_period("M")
+#: The window of the ledger's comparisons: two figures are compared only when the dates they
+#: refer to lie at most this many days apart.
+COMPARE_DAYS = 7
+
+
+def figure(frame: pd.DataFrame) -> pd.Series:
+    """The figure a comparison uses: the value, or the midpoint of a range."""
+    return frame["value"].astype(float).fillna((frame["low"].astype(float) + frame["high"].astype(float)) / 2)
+
+
+def compared_pairs(claims: pd.DataFrame, window: int = COMPARE_DAYS) -> pd.DataFrame:
+    """Every pair of claims about the same metric, subject and unit whose dates lie at most
+    ``window`` days apart, the lower figure first (``lo_*``, ``hi_*``), with ``ratio`` (higher
+    over lower; missing when the lower is zero) and ``kind``: a *disagreement* when two
+    claimants gave them, a *revision* when one claimant gave both."""
+    frame = claims.assign(figure=figure(claims))
+    key = ["metric", "subject", "unit"]
+    joined = frame.merge(frame, on=key, suffixes=("_a", "_b"))
+    joined = joined[joined["claim_id_a"] < joined["claim_id_b"]]
+    days = (joined["as_of_a"] - joined["as_of_b"]).dt.days.abs()
+    joined = joined[(days <= window) & (joined["figure_a"] != joined["figure_b"])].assign(days_apart=days)
     rows = []
-    for (metric, subject, unit, month), group in frame.groupby(
-            ["metric", "subject", "unit", "month"], sort=True, observed=True):
-        if group["claimant_id"].nunique() < 2:
-            continue
-        low = group.sort_values(["lowest", "claim_id"], kind="stable").iloc[0]
-        high = group.sort_values(["highest", "claim_id"], ascending=[False, True], kind="stable").iloc[0]
-        ratio = high["highest"] / low["lowest"] if low["lowest"] > 0 else float("nan")
-        rows.append({
-            "metric": metric, "label": group["label"].iloc[0], "subject": subject, "unit": unit,
-            "month": month.strftime("%b %Y"), "month_start": month.start_time,
-            "claims": len(group), "claimants": group["claimant_id"].nunique(),
-            "lowest": low["lowest"], "lowest_by": low["claimant"], "lowest_claim": low["claim_id"],
-            "highest": high["highest"], "highest_by": high["claimant"], "highest_claim": high["claim_id"],
-            "gap": high["highest"] - low["lowest"], "ratio": ratio,
-        })
-    columns = ["metric", "label", "subject", "unit", "month", "month_start", "claims", "claimants",
-               "lowest", "lowest_by", "lowest_claim", "highest", "highest_by", "highest_claim", "gap", "ratio"]
-    return pd.DataFrame(rows, columns=columns)
+    for r in joined.to_dict("records"):
+        lo, hi = ("a", "b") if (r["figure_a"], r["claim_id_a"]) < (r["figure_b"], r["claim_id_b"]) else ("b", "a")
+        row = {k: r[k] for k in key}
+        row.update(label=r["label_a"], subject_label=r["subject_label_a"], days_apart=int(r["days_apart"]),
+                   kind="revision" if r["claimant_id_a"] == r["claimant_id_b"] else "disagreement")
+        for end, which in (("lo", lo), ("hi", hi)):
+            for column in ("claim_id", "claimant_id", "claimant", "side", "side_label", "figure", "as_of",
+                           "reported", "value", "low", "high", "qualifier"):
+                row[f"{end}_{column}"] = r[f"{column}_{which}"]
+        row["ratio"] = row["hi_figure"] / row["lo_figure"] if row["lo_figure"] > 0 else float("nan")
+        rows.append(row)
+    columns = [*key, "label", "subject_label", "days_apart", "kind", "ratio"]
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    return out.sort_values(["metric", "subject", "unit", "lo_claim_id", "hi_claim_id"], kind="stable",
+                           ignore_index=True)
+
+
+def widest(pairs: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The widest pair of ``kind`` (disagreement or revision) for each metric, subject and unit,
+    widest first; a pair whose lower figure is zero has no ratio and is left out."""
+    found = pairs[(pairs["kind"] == kind) & pairs["ratio"].notna()]
+    found = found.sort_values(["ratio", "lo_as_of", "lo_claim_id", "hi_claim_id"],
+                              ascending=[False, True, True, True], kind="stable")
+    return found.drop_duplicates(["metric", "subject", "unit"], keep="first").reset_index(drop=True)
+
+
+def pair_figure(row, end: str) -> str:
+    """One end of a pair as a table prints it: "about 1,000 (Syrskyi, 12 Aug 2024)"."""
+    claim = {"value": row[f"{end}_value"], "low": row[f"{end}_low"], "high": row[f"{end}_high"],
+             "qualifier": row[f"{end}_qualifier"], "unit": row["unit"]}
+    return f"{claim_label(claim)} ({row[f'{end}_claimant']}, {day(row[f'{end}_as_of'])})"
 
 
 def ratio_words(ratio: float) -> str:

@@ -90,15 +90,27 @@ def period(text: str) -> str:
 def check(author: str, title: str, publisher: str, note: str) -> None:
     paragraph, citation = rendered(source(author, title, publisher, note))
     texts = [str(node) for node in paragraph.findall(nodes.Text)]
-    # the author and the title are braced: each is one text node, exactly the data's
-    assert texts[0] == author
+    # the label (the publisher) and the title are braced: each is one text node, exactly the data's
+    assert texts[0] == publisher
     assert title in texts
-    notes = f"Accessed 2026-01-02. {note.rstrip('.')}"  # kursk.bib ends the note with the style's period
-    assert paragraph.astext() == (f"{period(author)} {period(title)} {publisher}, 2024-08-09. {period(notes)} "
+    # a journalist's name is kept, in the note, and never stands in for the outlet
+    by = f"By {author}. " if author != publisher else ""
+    notes = f"{by}Accessed 2026-01-02. {note.rstrip('.')}"  # kursk.bib ends the note with the style's period
+    assert paragraph.astext() == (f"{period(publisher)} {period(title)} {publisher}, 2024-08-09. {period(notes)} "
                                   "URL: https://example.org/a?b=1&c=%7Bd%7D#e%20f.")
-    assert citation.astext() == f"{author} [2024-08-09]"
+    assert citation.astext() == f"{publisher} [2024-08-09]"
     link = next(paragraph.findall(nodes.reference))
     assert link["refuri"] == "https://example.org/a?b=1&c=%7Bd%7D#e%20f"  # the same address
+
+
+def test_a_repost_is_cited_by_its_original_publisher():
+    row = source("A. Writer", "What to know", "Star Tribune", "")
+    row["copy_found"], row["original_publisher"] = "repost", "Associated Press"
+    paragraph, citation = rendered(row)
+    assert citation.astext() == "Associated Press [2024-08-09]"
+    assert "Star Tribune" in paragraph.astext() and "By A. Writer." in paragraph.astext()
+    row["original_publisher"] = "a wire service (not named)"
+    assert rendered(row)[1].astext() == "Star Tribune [2024-08-09]"
 
 
 @pytest.mark.parametrize("text", TRICKY)

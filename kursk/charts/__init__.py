@@ -16,7 +16,7 @@ every mark that names the claimant and the source.
 from .theme import (CHAPTERS, FONT, SIDE_COLOURS, SIDE_SHAPES, SIDES, render,  # noqa: F401
                     shape_scale, side_scale)
 from .claims import (CLAIM_TOOLTIP, QUALIFIER_WORDS, UNIT_WORDS, claim_frame, claim_label,  # noqa: F401
-                     claims_in_panels, claims_over_time, label_claimants, source_label)
+                     claims_in_panels, claims_over_time, label_claimants, source_and_date)
 from .events import event_frame, events_in_lanes, events_per_month  # noqa: F401
 from .control import control_by_date, control_claims, control_maps, places_at  # noqa: F401
 from .maps import LABEL_OFFSETS, NEUTRAL_MARKS, border_map, distance_km  # noqa: F401

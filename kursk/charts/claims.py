@@ -32,9 +32,10 @@ def claim_label(row) -> str:
     return f"{QUALIFIER_WORDS[row['qualifier']]}{figure} {UNIT_WORDS[row['unit']]}"
 
 
-def source_label(frame: pd.DataFrame) -> pd.Series:
-    """"Publisher, date" for each row of a frame joined with its source."""
-    return frame["publisher"].astype(str) + ", " + frame["published"].dt.strftime("%d %b %Y").fillna("n.d.")
+def source_and_date(frame: pd.DataFrame) -> pd.Series:
+    """"Label, date" for each row of a frame joined with its source (``source_label``: the
+    name it is cited by)."""
+    return frame["source_label"].astype(str) + ", " + frame["published"].dt.strftime("%d %b %Y").fillna("n.d.")
 
 
 #: The tooltip of every claim mark: who, about what, when, the figure and its source.
@@ -60,9 +61,9 @@ def claim_frame(frame: pd.DataFrame, panels: dict[str, str] | None = None,
         "claimant": frame["claimant"].astype(str),
         "side": frame["side_label"].astype(str),
         "figure": [claim_label(r) for _, r in frame.iterrows()],
-        "source": source_label(frame),
+        "source": source_and_date(frame),
         "key": frame["source_id"].astype(str),
-        "about": frame["subject"].astype(str).str.replace("_", " "),
+        "about": frame["subject_label"].astype(str),
         "what": frame["label"].astype(str) if "label" in frame else frame["metric"].astype(str),
     })
     data["series"] = (data["claimant"] + " / " + frame["subject"].astype(str) + " / "

@@ -11,7 +11,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .claims import source_label
+from ..data import source_label
+from .claims import source_and_date
 from .maps import border_map, status_encoding
 from .theme import SIDE_COLOURS, SIDE_SHAPES, SIDES
 
@@ -25,7 +26,10 @@ def control_claims(data) -> pd.DataFrame:
     """The control table joined with places, claimants and sources, oldest first."""
     frame = (data.control.merge(data.claimants, on="claimant_id", how="left")
              .merge(data.places[["place_id", "name_en"]], on="place_id", how="left")
-             .merge(data.sources[["source_id", "publisher", "published"]], on="source_id", how="left"))
+             .merge(data.sources[["source_id", "publisher", "published", "copy_found", "original_publisher"]],
+                    on="source_id", how="left"))
+    frame["source_label"] = pd.Series([source_label(r) for r in frame.to_dict("records")], index=frame.index,
+                                      dtype="string")
     return frame.sort_values(["date", "control_id"], kind="stable").reset_index(drop=True)
 
 
@@ -99,7 +103,7 @@ def control_by_date(claims: pd.DataFrame, *, title: str, description: str,
         "status": [status_label(c, s) for c, s in zip(claims.controller, claims.side)],
         "claimant": claims["name"].astype(str),
         "side": claims["side"].map(SIDES),
-        "source": source_label(claims),
+        "source": source_and_date(claims),
         "key": claims["source_id"].astype(str),
         "note": claims["note"].astype(str),
     })

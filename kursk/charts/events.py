@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..data import source_label
 from .theme import CHAPTERS
 
 
@@ -28,10 +29,22 @@ def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     ).properties(title=title, description=description, width=560, height=260)
 
 
+#: Status of an event (``events.status``): colour, shape and the words the legends and tooltips use
+#: (the labels of ``kursk:values`` in the descriptor).
+STATUSES = {
+    "acknowledged": ("#333333", "circle", "Acknowledged"),
+    "claimed": ("#E69F00", "triangle-up", "Claimed by one side"),
+    "disputed": ("#CC79A7", "diamond", "Disputed"),
+    "assessed": ("#009E73", "square", "Assessed by a third party"),
+    "reported": ("#808080", "cross", "Reported by the media"),
+}
+
+
 def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Events with their date, text, actors, status and a "sources" column naming each source."""
-    named = event_sources.merge(sources[["source_id", "publisher", "published"]], on="source_id", how="left")
-    named = named.assign(label=named["publisher"].astype(str) + " ("
+    named = event_sources.merge(sources, on="source_id", how="left")
+    cited_as = pd.Series([source_label(r) for r in named.to_dict("records")], index=named.index, dtype="string")
+    named = named.assign(label=cited_as + " ("
                          + named["published"].dt.strftime("%d %b %Y").fillna("n.d.") + "; "
                          + named["source_id"].astype(str) + ")")
     listed = named.groupby("event_id")["label"].agg("; ".join)
@@ -40,7 +53,7 @@ def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.D
         "date": events["date"].dt.strftime("%Y-%m-%d"),
         "description": events["description"].astype(str),
         "actors": events["actors"].astype(str).str.replace(";", ", "),
-        "status": events["status"].astype(str),
+        "status": events["status"].map({k: v[2] for k, v in STATUSES.items()}).astype(str),
         "sources": events["event_id"].map(listed).fillna("").astype(str),
     })
 
@@ -58,9 +71,7 @@ def events_in_lanes(frame: pd.DataFrame, lanes: dict[str, str], *, title: str, d
     # events of one lane on one day sit side by side rather than on top of each other
     data["slot"] = data.groupby(["lane", "date"]).cumcount().astype(str)
     order = list(dict.fromkeys(lanes[e] for e in lanes if e in set(frame.event_id)))
-    statuses = {"acknowledged": ("#333333", "circle"), "claimed": ("#E69F00", "triangle-up"),
-                "disputed": ("#CC79A7", "diamond")}
-    present = [s for s in statuses if s in set(data.status)]
+    present = [v for v in STATUSES.values() if v[2] in set(data.status)]
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
     tooltip = [alt.Tooltip("date:T", title="Date", format="%d %B %Y"),
                alt.Tooltip("description:N", title="Event"), alt.Tooltip("actors:N", title="Actors"),
@@ -81,10 +92,10 @@ def events_in_lanes(frame: pd.DataFrame, lanes: dict[str, str], *, title: str, d
     layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=0.9).encode(
         x=x, y=alt.Y("lane:N", title=None, sort=order, axis=alt.Axis(labelLimit=200, labelFontSize=12)),
         yOffset=alt.YOffset("slot:N"),
-        color=alt.Color("status:N", title="Event", sort=present,
-                        scale=alt.Scale(domain=present, range=[statuses[s][0] for s in present])),
-        shape=alt.Shape("status:N", title="Event", sort=present,
-                        scale=alt.Scale(domain=present, range=[statuses[s][1] for s in present])),
+        color=alt.Color("status:N", title="Event", sort=[s[2] for s in present],
+                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[0] for s in present])),
+        shape=alt.Shape("status:N", title="Event", sort=[s[2] for s in present],
+                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[1] for s in present])),
         tooltip=tooltip))
     return alt.layer(*layers).properties(
         title=title, description=description, width=width, height=lane_height * len(order))

@@ -38,10 +38,13 @@ SIDES = {
     "united_states": "United States",
     "south_korea": "South Korea",
     "united_kingdom": "United Kingdom",
-    "independent": "Independent analysts",
+    "western": "Western officials",
+    "turkey": "Turkey",
+    "independent": "Independent analysts and media",
 }
 
-#: One colour per side (Okabe & Ito, "Color Universal Design", 2008).
+#: One colour per side (Okabe & Ito, "Color Universal Design", 2008, for the parties, their allies
+#: and independents; two more for unnamed Western officials and a third country).
 SIDE_COLOURS = {
     "ukraine": "#0072B2",        # blue
     "russia": "#D55E00",         # vermillion
@@ -49,6 +52,8 @@ SIDE_COLOURS = {
     "united_states": "#009E73",  # bluish green
     "south_korea": "#E69F00",    # orange
     "united_kingdom": "#56B4E9", # sky blue
+    "western": "#A6761D",        # ochre (ColorBrewer Dark2), unnamed Western officials
+    "turkey": "#999933",         # olive (Paul Tol), a third country
     "independent": "#4D4D4D",    # dark grey
 }
 
@@ -60,6 +65,8 @@ SIDE_SHAPES = {
     "united_states": "triangle-up",
     "south_korea": "triangle-down",
     "united_kingdom": "triangle-right",
+    "western": "triangle-left",
+    "turkey": "wedge",
     "independent": "cross",
 }
 

@@ -7,16 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .events import event_frame
+from .events import STATUSES, event_frame
 from .theme import CHAPTERS, SIDES
-
-#: Status of an event: colour, shape and the words the legend uses.
-STATUSES = {
-    "acknowledged": ("#333333", "circle", "Acknowledged by both sides"),
-    "claimed": ("#E69F00", "triangle-up", "Claimed by one side"),
-    "disputed": ("#CC79A7", "diamond", "Disputed"),
-}
-
 
 def party_name(key: str) -> str:
     return SIDES.get(key, key.replace("_", " ").title() if len(key) > 4 else key.upper())
@@ -30,7 +22,6 @@ def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: p
     frame["chapter"] = events["chapter"].map({k: v[0] for k, v in CHAPTERS.items()}).to_numpy()
     frame["parties"] = events["actors"].map(lambda a: ", ".join(party_name(p) for p in a.split(";"))).to_numpy()
     frame["party_keys"] = events["actors"].to_numpy()
-    frame["status"] = events["status"].map({k: v[2] for k, v in STATUSES.items()}).to_numpy()
     # events of one chapter on one day sit side by side rather than on top of each other
     frame["slot"] = frame.groupby(["chapter", "date"]).cumcount().astype(str)
     counts = pd.Series([p for a in events["actors"] for p in a.split(";")]).value_counts()
