@@ -12,8 +12,7 @@ def _constraints(field: dict) -> str:
     c = field.get("constraints", {})
     parts = []
     if "kursk:values" in field:
-        parts.append("one of: " + "; ".join(f"{value} ({words['label']}: {words['description']})"
-                                            for value, words in field["kursk:values"].items()))
+        parts.append("one of: " + ", ".join(field["kursk:values"]) + " (defined below the table)")
     elif "enum" in c:
         parts.append("one of: " + ", ".join(c["enum"]))
     if "pattern" in c:
@@ -64,6 +63,18 @@ def _side_groups(groups: dict) -> str:
         f"{words['label']} ({group}): {', '.join(words['sides'])}" for group, words in groups.items()) + ".")
 
 
+def _value_definitions(resource: dict) -> str:
+    """For each column whose values are defined (``kursk:values``), a list: value, label, meaning."""
+    blocks = []
+    for field in resource["schema"]["fields"]:
+        values = field.get("kursk:values")
+        if values:
+            items = "\n".join(f"- {escape(value)} ({escape(words['label'])}): {escape(words['description'])}"
+                              for value, words in values.items())
+            blocks.append(data_block(f"Values of **{escape(field['name'])}**:\n\n{items}"))
+    return "".join("\n\n" + block for block in blocks)
+
+
 def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
     """Display how cells are written, then, for every table, its description, size,
     keys, row rules and fields."""
@@ -100,4 +111,4 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
             intro += escape(_side_groups(resource["kursk:sideGroups"]))
         display(Markdown(data_block(intro) + "\n\n" + markdown_table(fields_frame(resource), {
             "field": "Field", "type": "Type", "description": "Description",
-            "rules": "Allowed values"}, widths=[22, 14, 42, 22])))
+            "rules": "Allowed values"}, widths=[22, 14, 42, 22]) + _value_definitions(resource)))

@@ -47,7 +47,7 @@ def claim_hover(row) -> str:
     side = SIDES.get(row["side"], row["side"])
     published = day(row["published"]) or "undated"
     return (f"{claim_label(row)}: {row['claimant']} ({side}), as of {day(row['as_of'])}, "
-            f"reported {day(row['reported'])}. Source: {row['publisher']}, {published}. "
+            f"reported {day(row['reported'])}. Source: {row['source_label']}, {published}. "
             f"Claim {row['claim_id']} in the ledger of figures.")
 
 

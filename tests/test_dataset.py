@@ -138,3 +138,68 @@ def test_dated_rows_lie_in_the_study_period(table):
     column = {"claims": "as_of", "events": "date", "control": "date"}[table]
     dates = DATA.tables[table][column]
     assert dates.between(start, end).all()
+
+
+# -- what a source is, and what a claim is about -----------------------------------------
+
+
+def _resource(name: str) -> dict:
+    return next(r for r in DATA.descriptor["resources"] if r["name"] == name)
+
+
+def _field(resource: str, name: str) -> dict:
+    return next(f for f in _resource(resource)["schema"]["fields"] if f["name"] == name)
+
+
+def test_every_side_is_in_exactly_one_group_and_named_as_the_charts_name_it():
+    from kursk.charts import SIDES
+
+    sides = _field("claimants", "side")["constraints"]["enum"]
+    groups = _resource("claimants")["kursk:sideGroups"]
+    grouped = [s for g in groups.values() for s in g["sides"]]
+    assert sorted(grouped) == sorted(sides), "each side in one group, and only sides"
+    labels = {k: v["label"] for k, v in _field("claimants", "side")["kursk:values"].items()}
+    assert labels == SIDES
+
+
+def test_event_statuses_are_drawn_and_named_as_the_data_defines_them():
+    from kursk.charts.events import STATUSES
+
+    values = _field("events", "status")["kursk:values"]
+    assert list(STATUSES) == _field("events", "status")["constraints"]["enum"]
+    assert {k: v[2] for k, v in STATUSES.items()} == {k: v["label"] for k, v in values.items()}
+    assert set(DATA.events.status) >= {"assessed", "reported", "disputed"}
+
+
+def test_no_unnamed_source_or_state_outlet_counts_as_independent():
+    claimants = DATA.claimants
+    independent = claimants[claimants.side == "independent"]
+    assert not independent.kind.isin(["unnamed", "state_media", "government", "military"]).any()
+    words = claimants.name.str.lower() + " " + claimants.role.str.lower()
+    # unnamed officials and sources are their own class (analysts a news agency leaves unnamed stay analysts)
+    unnamed = words.str.contains(r"\bunnamed\b|\bnot named\b|\banonymous\b") & (claimants.kind != "independent_analyst")
+    assert (claimants[unnamed].kind == "unnamed").all(), claimants[unnamed & (claimants.kind != "unnamed")]
+    # an unnamed claimant is credited as the report describes it: its name says it is unnamed
+    assert claimants[claimants.kind == "unnamed"].name.str.contains("nnamed").all()
+    state = words.str.contains(r"\bstate (?:news agency|broadcaster|media)\b|pro-kremlin|pro-government")
+    assert (claimants[state].kind == "state_media").all(), claimants[state & (claimants.kind != "state_media")]
+
+
+def test_every_source_has_a_title_and_every_copy_of_a_wire_is_cited_as_the_wire():
+    sources = DATA.sources
+    assert not sources.title.str.contains("not shown", case=False).any()
+    wires = {"AFP", "Reuters", "Associated Press", "Yonhap", "Anadolu Agency"}
+    carried = sources[sources.author.isin(wires) & (sources.publisher != sources.author)]
+    assert (carried.copy_found == "repost").all(), carried.source_id.tolist()
+    labels = [kursk.data.source_label(r) for r in carried.to_dict("records")]
+    assert labels == carried.author.tolist()
+
+
+def test_subjects_have_names_and_area_subjects_a_region():
+    subjects = DATA.subjects.set_index("subject")
+    assert subjects.label.is_unique
+    assert not subjects.label.str.contains("_").any(), "a label, not an identifier"
+    areas = DATA.claims[DATA.claims.metric.isin(AREA_METRICS) & DATA.claims.unit.isin(["km2", "mi2"])]
+    unbounded = set(_resource("claims")["kursk:areaLimits"]["subjects"]["unbounded"])
+    for subject in set(areas.subject) - unbounded:
+        assert pd.notna(subjects.at[subject, "region"]), subject

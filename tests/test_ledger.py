@@ -18,51 +18,95 @@ from kursk.prose import Figures
 # -- the analysis, on small frames --------------------------------------------------------
 
 
-def _claims(rows):
+GROUPS = {"ukraine": "party", "russia": "party", "north_korea": "party", "united_states": "ally",
+          "independent": "independent", "turkey": "third"}
+
+
+def _claims(rows, subject_side="ukraine"):
     frame = pd.DataFrame(rows, columns=["claim_id", "side", "claimant", "as_of", "value", "low", "high"])
     frame["claimant_id"] = frame["claimant"]
     frame["side_label"] = frame["side"].str.title()
+    frame["group"] = frame["side"].map(GROUPS)
     frame["metric"], frame["subject"], frame["unit"], frame["label"] = "killed", "x", "people", "Killed"
+    frame["subject_label"], frame["subject_side"] = "X", subject_side
+    frame["qualifier"] = "exact"
     frame["as_of"] = pd.to_datetime(frame["as_of"])
     frame["reported"] = frame["as_of"]
     return frame
 
 
-def test_pairs_take_the_nearest_non_party_figure_within_the_window():
+def test_pairs_take_the_nearest_independent_figure_within_the_window():
     claims = _claims([
         ("C1", "ukraine", "A", "2025-01-10", 300, None, None),
         ("C2", "independent", "I", "2025-01-04", 100, None, None),   # 6 days before
         ("C3", "independent", "J", "2025-01-12", 150, None, None),   # 2 days after: nearest
         ("C4", "russia", "R", "2025-01-30", None, 80, 120),          # a range: midpoint 100
-        ("C5", "united_states", "U", "2025-02-10", 50, None, None),  # 11 days after C4
+        ("C5", "united_states", "U", "2025-01-31", 50, None, None),  # an ally: not independent
+        ("C6", "independent", "K", "2025-02-10", 50, None, None),    # 11 days after C4
+        ("C7", "turkey", "T", "2025-01-30", 100, None, None),        # third-country state media: no group
     ])
     seven = divergence.pairs(claims, 7).set_index("claim_id")
     assert list(seven.index) == ["C1"]
     assert seven.loc["C1", "ref_claim_id"] == "C3" and seven.loc["C1", "ratio"] == 2
     fourteen = divergence.pairs(claims, 14).set_index("claim_id")
-    assert fourteen.loc["C4", "ref_claim_id"] == "C5" and fourteen.loc["C4", "ratio"] == 2
+    assert fourteen.loc["C4", "ref_claim_id"] == "C6" and fourteen.loc["C4", "ratio"] == 2
     assert divergence.pairs(claims, 1).empty
+    allied = divergence.pairs(claims, 1, reference="ally").set_index("claim_id")
+    assert list(allied.index) == ["C4"] and allied.loc["C4", "ref_claim_id"] == "C5"
     summary = divergence.summary(fourteen.reset_index(), "side_label").set_index("side_label")
     assert summary.loc["Ukraine", "pairs"] == 1 and summary.loc["Russia", "median"] == 2
+    with pytest.raises(ValueError):
+        divergence.pairs(claims, 7, reference="third")
 
 
-def test_a_zero_non_party_figure_gives_no_ratio():
+def test_a_partys_figures_about_its_own_side_and_the_enemy_stay_apart():
+    claims = _claims([
+        ("C1", "ukraine", "A", "2025-01-10", 300, None, None),
+        ("C2", "russia", "R", "2025-01-10", 50, None, None),
+        ("C3", "north_korea", "N", "2025-01-10", 25, None, None),
+        ("C4", "independent", "I", "2025-01-10", 100, None, None),
+    ])
+    about = divergence.pairs(claims).set_index("claim_id")["about"]
+    assert about.to_dict() == {"C1": "its own side", "C2": "the enemy", "C3": "the enemy"}
+    russian = _claims([("C1", "north_korea", "N", "2025-01-10", 30, None, None),
+                       ("C2", "independent", "I", "2025-01-10", 10, None, None)], subject_side="russia")
+    assert divergence.pairs(russian).iloc[0]["about"] == "its own side"  # North Korea fights on Russia's side
+    table = divergence.by_window(claims)
+    assert set(table.window) == set(divergence.WINDOWS)
+    assert set(table.reference) == {divergence.REFERENCES["independent"]}  # no allied figure here
+    split = table[table.window == 7].set_index(["side_label", "about"])
+    assert split.loc[("Ukraine", "its own side"), "median"] == 3
+    assert split.loc[("Russia", "the enemy"), "median"] == 0.5
+
+
+def test_a_zero_independent_figure_gives_no_ratio():
     claims = _claims([("C1", "ukraine", "A", "2025-01-10", 3, None, None),
                       ("C2", "independent", "I", "2025-01-10", 0, None, None)])
     assert divergence.pairs(claims).empty
 
 
-def test_spreads_need_two_claimants_in_the_month():
+def test_two_claimants_disagree_and_one_claimant_revises():
     claims = _claims([
         ("C1", "ukraine", "A", "2025-01-10", 300, None, None),
-        ("C2", "ukraine", "A", "2025-01-20", 30, None, None),
-        ("C3", "russia", "R", "2025-02-01", 10, None, None),
-        ("C4", "independent", "I", "2025-02-20", None, 40, 60),
+        ("C2", "ukraine", "A", "2025-01-12", 30, None, None),       # A revises: a revision, not a disagreement
+        ("C3", "russia", "R", "2025-01-14", 10, None, None),        # disagrees with C1 (and C2)
+        ("C4", "independent", "I", "2025-01-14", None, 40, 60),     # midpoint 50
+        ("C5", "independent", "J", "2025-02-20", 1, None, None),    # too late for any pair
+        ("C6", "russia", "S", "2025-01-14", 10, None, None),        # equal to C3: no pair
+        ("C7", "russia", "Z", "2025-01-11", 0, None, None),         # lower figure zero: no ratio
     ])
-    table = ledger.spreads(claims)
-    assert list(table.month) == ["Feb 2025"]
-    row = table.iloc[0]
-    assert (row.lowest, row.lowest_claim, row.highest, row.highest_claim, row.ratio) == (10, "C3", 60, "C4", 6)
+    pairs = ledger.compared_pairs(claims, window=7)
+    kinds = {(r.lo_claim_id, r.hi_claim_id): r.kind for r in pairs.itertuples()}
+    assert kinds[("C2", "C1")] == "revision" and kinds[("C3", "C1")] == "disagreement"
+    assert not any("C5" in pair for pair in kinds) and ("C3", "C6") not in kinds and ("C6", "C3") not in kinds
+    widest = ledger.widest(pairs, "disagreement")
+    assert len(widest) == 1  # one metric, subject and unit
+    assert (widest.iloc[0].lo_claim_id, widest.iloc[0].hi_claim_id, widest.iloc[0].ratio) == ("C3", "C1", 30)
+    assert ledger.widest(pairs, "revision").iloc[0].ratio == 10
+    assert ledger.pair_figure(widest.iloc[0], "lo") == "10 people (R, 14 Jan 2025)"
+    near = ledger.compared_pairs(claims, window=1)
+    assert sorted(zip(near.lo_claim_id, near.hi_claim_id)) == [("C3", "C4"), ("C6", "C4"), ("C7", "C1"), ("C7", "C2")]
+    assert (near.kind == "disagreement").all() and near.ratio.isna().sum() == 2  # a zero lower figure has no ratio
 
 
 def test_a_computed_figure_must_say_how():
@@ -110,7 +154,7 @@ def test_glued_figures_link_to_their_claim_or_say_how_they_were_computed(book, s
         assert anchor in anchors
         title = html.unescape(title)
         row = claims.loc[claim_id]
-        assert row["claimant"] in title and row["publisher"] in title and claim_id in title
+        assert row["claimant"] in title and row["source_label"] in title and claim_id in title
 
 
 @pytest.mark.build
@@ -200,3 +244,22 @@ def test_the_ledger_is_written_again_only_when_a_page_uses_other_claims(book):
     finally:
         chapter.write_text(original, encoding="utf-8")
         assert build(book).returncode == 0
+
+
+@pytest.mark.build
+def test_subjects_print_by_name_never_by_identifier(book):
+    data = kursk.load(book / "data")
+    ids = set(data.subjects.subject) | set(data.claimants.claimant_id)
+    page = _page(book, "ledger")
+    tables = " ".join(re.findall(r"<table.*?</table>", page, re.S))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", tables))
+    shown = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text) and "_" in i}
+    assert shown == set(), f"identifiers in the ledger's tables: {sorted(shown)}"
+    labels = data.subjects.set_index("subject").label
+    assert all(label in text for label in labels[labels.index.isin(data.claims.subject)])
+    version = data.descriptor["version"]
+    path = book / "_build" / "html" / "_downloads" / f"kursk-dataset-{version}.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = dict(db.execute("SELECT claim_id, subject FROM claims_labelled").fetchall())
+    claims = data.claims.set_index("claim_id").subject
+    assert rows == {c: labels[s] for c, s in claims.items()}

@@ -35,7 +35,7 @@ def control_claims(data) -> pd.DataFrame:
 
 def status_label(controller: str, side: str) -> str:
     """The legend entry of a claim: what it says and which side says it."""
-    return f"{HELD_BY[controller]}, according to {SIDES[side].lower() if side == 'independent' else SIDES[side]}"
+    return f"{HELD_BY[controller]}, according to {'independent sources' if side == 'independent' else SIDES[side]}"
 
 
 def map_legend(claims: pd.DataFrame) -> dict[str, tuple[str, str]]:

@@ -40,7 +40,7 @@ SIDES = {
     "united_kingdom": "United Kingdom",
     "western": "Western officials",
     "turkey": "Turkey",
-    "independent": "Independent analysts and media",
+    "independent": "Independent",
 }
 
 #: One colour per side (Okabe & Ito, "Color Universal Design", 2008, for the parties, their allies
@@ -57,6 +57,10 @@ SIDE_COLOURS = {
     "independent": "#4D4D4D",    # dark grey
 }
 
+#: A five-pointed star, as an SVG path in Vega's unit square (Vega has no star of its own).
+STAR = ("M0,-1L0.224,-0.309L0.951,-0.309L0.363,0.118L0.588,0.809L0,0.382L-0.588,0.809"
+        "L-0.363,0.118L-0.951,-0.309L-0.224,-0.309Z")
+
 #: One point shape per side, so that claims stay distinguishable in greyscale print.
 SIDE_SHAPES = {
     "ukraine": "circle",
@@ -66,7 +70,7 @@ SIDE_SHAPES = {
     "south_korea": "triangle-down",
     "united_kingdom": "triangle-right",
     "western": "triangle-left",
-    "turkey": "wedge",
+    "turkey": STAR,
     "independent": "cross",
 }
 
