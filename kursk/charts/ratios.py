@@ -38,7 +38,7 @@ def divergence_strip(paired: pd.DataFrame, *, title: str, description: str, widt
     dots = alt.Chart(data).mark_point(filled=True, size=70, opacity=0.8).encode(
         x=alt.X("ratio:Q", scale=scale, title="Party figure ÷ nearest independent figure (log scale)",
                 axis=alt.Axis(values=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20], format="~g")),
-        y=alt.Y("claimant:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y("claimant:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
         color=alt.Color("side:N", title="Side", scale=side_scale(sides)),
         shape=alt.Shape("about:N", title="What the figure is about",
                         scale=alt.Scale(domain=["Figures about its own side", "Figures about the enemy"],
