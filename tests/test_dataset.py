@@ -203,3 +203,15 @@ def test_subjects_have_names_and_area_subjects_a_region():
     unbounded = set(_resource("claims")["kursk:areaLimits"]["subjects"]["unbounded"])
     for subject in set(areas.subject) - unbounded:
         assert pd.notna(subjects.at[subject, "region"]), subject
+
+
+def test_one_publisher_has_one_label():
+    """No outlet under two spellings ("A News" and "A News (anews.com.tr)"): a qualifier in
+    brackets is kept only where it names another outlet or edition of the same name."""
+    labels = {kursk.data.source_label(r) for r in DATA.sources.to_dict("records")}
+    base = {}
+    for label in labels:
+        key = re.sub(r"\s*\(.*\)$", "", label).lower().removeprefix("the ")
+        base.setdefault(key, set()).add(label)
+    doubled = {k: v for k, v in base.items() if len(v) > 1 and k not in {"abc news", "wikipedia"}}
+    assert doubled == {}
