@@ -25,7 +25,6 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 from . import ledger as lg
-from .charts.claims import number
 from .charts.theme import SIDES
 from .meta import CHAPTERS
 from .tables import DATA_CLASS, data_block, escape
@@ -204,9 +203,9 @@ class _Generated(SphinxDirective):
 
 
 class ClaimLedger(_Generated):
-    """``{claim-ledger} contested`` (or ``other``): a section per metric with its chart
-    (contested metrics: the glued ``ledger-chart-<metric>``), its monthly spreads and
-    one row per claim."""
+    """``{claim-ledger} contested`` (or ``other``): a section per metric with, for contested
+    metrics, a chart per subject (the glued ``ledger-chart-<metric>--<subject>``) and the widest
+    disagreement about each subject, then one row per claim."""
 
     required_arguments = 1
 
@@ -236,15 +235,15 @@ class ClaimLedger(_Generated):
                               f":name: fig-{lg.chart_key(metric.metric, subject)}", "",
                               f"{escape(metric.label)}, {escape(label)}: every claim, by claimant and side, "
                               "over time (a bar is a range). Hover over a mark for its source.", ":::", ""]
-                spread = widest[widest.metric == metric.metric]
-                if len(spread):
+                gaps = widest[widest.metric == metric.metric]
+                if len(gaps):
                     lines += [f"The widest disagreement about each subject: two claimants' figures for "
                               f"dates at most {lg.COMPARE_DAYS} days apart (a range counts with its midpoint).", ""]
                     lines += _list_table(
                         ["About", "Lower figure", "Higher figure", "Days apart", "Higher ÷ lower"],
                         [[escape(s["subject_label"]), escape(lg.pair_figure(s, "lo")),
                           escape(lg.pair_figure(s, "hi")), str(s["days_apart"]), escape(lg.ratio_words(s["ratio"]))]
-                         for s in spread.to_dict("records")],
+                         for s in gaps.to_dict("records")],
                         [22, 28, 28, 10, 12], "kursk-spread")
                     lines.append("")
             lines += _list_table(

@@ -38,7 +38,7 @@ from .errors import DataError, Problem, shorten
 from .paths import DESCRIPTOR, data_dir
 
 __all__ = ["DataError", "Dataset", "Problem", "data_digest", "data_files", "expect_sources", "load",
-           "read_descriptor", "source_label", "validate"]
+           "read_descriptor", "source_label", "source_labels", "validate"]
 
 
 def source_label(row) -> str:
@@ -51,6 +51,11 @@ def source_label(row) -> str:
     if row["copy_found"] == "repost" and not pd.isna(original) and "(not named)" not in original:
         return str(original)
     return str(row["publisher"])
+
+
+def source_labels(frame: pd.DataFrame) -> pd.Series:
+    """:func:`source_label` for every row of a frame holding the sources' columns."""
+    return pd.Series([source_label(r) for r in frame.to_dict("records")], index=frame.index, dtype="string")
 
 
 class Dataset:
@@ -69,15 +74,17 @@ class Dataset:
             return tables[name]
         raise AttributeError(name)
 
+    def _resource(self, name: str) -> dict:
+        return next(r for r in self.descriptor["resources"] if r["name"] == name)
+
     def value_labels(self, resource: str, field: str) -> dict[str, str]:
         """The label of each allowed value of a column, from its ``kursk:values`` in the descriptor."""
-        spec = next(r for r in self.descriptor["resources"] if r["name"] == resource)
-        column = next(f for f in spec["schema"]["fields"] if f["name"] == field)
+        column = next(f for f in self._resource(resource)["schema"]["fields"] if f["name"] == field)
         return {value: words["label"] for value, words in column["kursk:values"].items()}
 
     def side_groups(self) -> dict[str, str]:
         """Each side's group (``party``, ``ally``, ``third``, ``independent``), from ``kursk:sideGroups``."""
-        spec = next(r for r in self.descriptor["resources"] if r["name"] == "claimants")
+        spec = self._resource("claimants")
         return {side: group for group, words in spec["kursk:sideGroups"].items() for side in words["sides"]}
 
     def claims_full(self) -> pd.DataFrame:
@@ -96,8 +103,7 @@ class Dataset:
                  .merge(claimants, on="claimant_id", how="left")
                  .merge(sources, on="source_id", how="left"))
         frame["side_label"] = frame["side"].map(SIDES).astype("string")
-        frame["source_label"] = pd.Series([source_label(r) for r in frame.to_dict("records")],
-                                          index=frame.index, dtype="string")
+        frame["source_label"] = source_labels(frame)
         frame["class_label"] = frame["kind"].map(self.value_labels("claimants", "kind")).astype("string")
         frame["group"] = frame["side"].map(self.side_groups()).astype("string")
         return frame

@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: The window the ledger reports, and the two it compares it with.
+#: The window the ledger reports, and the windows it shows the result at.
 WINDOW_DAYS = 7
-OTHER_WINDOWS = (3, 14)
-WINDOWS = (3, 7, 14)
+WINDOWS = (3, WINDOW_DAYS, 14)
 
 #: The reference groups (the ``group`` of a claim, from ``kursk:sideGroups``), in the order shown.
 REFERENCES = {"independent": "Independent analysts and media", "ally": "Ukraine's allies"}
@@ -45,7 +44,8 @@ CAMPS = {"ukraine": "ukraine", "russia": "russia", "north_korea": "russia"}
 ABOUT = {"own": "its own side", "enemy": "the enemy"}
 
 
-def _figure(frame: pd.DataFrame) -> pd.Series:
+def figure(frame: pd.DataFrame) -> pd.Series:
+    """The figure a comparison uses: the value, or the midpoint of a range."""
     return frame["value"].astype(float).fillna((frame["low"].astype(float) + frame["high"].astype(float)) / 2)
 
 
@@ -67,7 +67,7 @@ def pairs(claims: pd.DataFrame, window: int = WINDOW_DAYS, reference: str = "ind
         raise ValueError("the window is a number of days, 0 or more")
     if reference not in REFERENCES:
         raise ValueError(f"the reference group is one of {sorted(REFERENCES)}")
-    frame = claims.assign(figure=_figure(claims), about=about(claims))
+    frame = claims.assign(figure=figure(claims), about=about(claims))
     party = frame[(frame["group"] == "party") & frame["about"].notna()]
     other = frame[frame["group"] == reference]
     key = ["metric", "subject", "unit"]

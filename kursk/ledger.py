@@ -1,6 +1,6 @@
 """What the two appendices show, computed from the data: the ledger of figures
-(every claim, grouped by metric, with the spread between the lowest and the
-highest claim of each month) and the timeline of events.
+(every claim, grouped by metric, with the pairs of figures about the same thing within a
+week: disagreements between claimants and revisions by one) and the timeline of events.
 
 The Sphinx side (:mod:`kursk.crossref`) turns these frames into the pages'
 tables; the charts come from :mod:`kursk.charts`. Nothing here is typed by
@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts.claims import claim_label, number
+from .divergence import figure
 from .charts.theme import CHAPTERS, SIDES
 from .charts.timeline import STATUSES, party_name
 
@@ -110,11 +111,6 @@ def _bounds(claims: pd.DataFrame) -> pd.DataFrame:
 #: The window of the ledger's comparisons: two figures are compared only when the dates they
 #: refer to lie at most this many days apart.
 COMPARE_DAYS = 7
-
-
-def figure(frame: pd.DataFrame) -> pd.Series:
-    """The figure a comparison uses: the value, or the midpoint of a range."""
-    return frame["value"].astype(float).fillna((frame["low"].astype(float) + frame["high"].astype(float)) / 2)
 
 
 def compared_pairs(claims: pd.DataFrame, window: int = COMPARE_DAYS) -> pd.DataFrame:

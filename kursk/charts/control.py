@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data import source_label
+from ..data import source_labels
 from .claims import source_and_date
 from .maps import border_map, status_encoding
 from .theme import SIDE_COLOURS, SIDE_SHAPES, SIDES
@@ -28,8 +28,7 @@ def control_claims(data) -> pd.DataFrame:
              .merge(data.places[["place_id", "name_en"]], on="place_id", how="left")
              .merge(data.sources[["source_id", "publisher", "published", "copy_found", "original_publisher"]],
                     on="source_id", how="left"))
-    frame["source_label"] = pd.Series([source_label(r) for r in frame.to_dict("records")], index=frame.index,
-                                      dtype="string")
+    frame["source_label"] = source_labels(frame)
     return frame.sort_values(["date", "control_id"], kind="stable").reset_index(drop=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data import source_label
+from ..data import source_labels
 from .theme import CHAPTERS
 
 
@@ -43,8 +43,7 @@ STATUSES = {
 def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Events with their date, text, actors, status and a "sources" column naming each source."""
     named = event_sources.merge(sources, on="source_id", how="left")
-    cited_as = pd.Series([source_label(r) for r in named.to_dict("records")], index=named.index, dtype="string")
-    named = named.assign(label=cited_as + " ("
+    named = named.assign(label=source_labels(named) + " ("
                          + named["published"].dt.strftime("%d %b %Y").fillna("n.d.") + "; "
                          + named["source_id"].astype(str) + ")")
     listed = named.groupby("event_id")["label"].agg("; ".join)
