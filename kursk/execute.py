@@ -23,14 +23,16 @@ TIMEOUT = 300  # seconds a cell may take, as execute.timeout in _config.yml
 
 
 def chapters(root: Path) -> list[Path]:
-    """The executable pages that the table of contents lists."""
+    """The executable pages that the table of contents lists (its root page included)."""
     import jupytext
+    import yaml
 
-    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    listed = {toc["root"]} | {entry["file"] for part in toc.get("parts", []) for entry in part["chapters"]}
     found = []
-    for source in sorted((root / "chapters").glob("*.md")):
-        if f"chapters/{source.stem}" in toc and any(
-                cell.cell_type == "code" for cell in jupytext.read(source).cells):
+    for page in sorted(listed):
+        source = root / f"{page}.md"
+        if source.is_file() and any(cell.cell_type == "code" for cell in jupytext.read(source).cells):
             found.append(source)
     return found
 

@@ -19,7 +19,7 @@ from IPython.display import Markdown, display
 
 from myst_nb.ext.glue import GLUE_PREFIX as _GLUE_PREFIX
 
-from .data import Dataset, expect_sources
+from .data import Dataset, expect_sources, source_labels
 from .ledger import claim_hover
 from .tables import escape
 
@@ -56,7 +56,10 @@ class Figures:
         self.data = data
         self._claims = data.claims_full().set_index("claim_id", drop=False)
         self.tables: set[str] = set()
+        #: every source behind the chapter's figures, charts and tables
         self.sources: set[str] = set()
+        #: the sources of the figures glued into the text (a subset of ``sources``)
+        self.cited: set[str] = set()
 
     # -- claims -----------------------------------------------------------
     def claim(self, name: str, claim_id: str, source: str | None = None) -> None:
@@ -75,6 +78,7 @@ class Figures:
             glue_with_provenance(name, _number(row["value"]), provenance)
         self.tables.update({"claims", "claimants", "sources"})
         self.sources.add(row["source_id"])
+        self.cited.add(row["source_id"])
 
     def get(self, claim_id: str) -> pd.Series:
         """One claim, without gluing it (to compute with)."""
@@ -107,6 +111,7 @@ class Figures:
                 f"claim {r['claim_id']} ({r['claimant']}, {r['as_of']:%-d %b %Y})" for r in rows) + "."
             self.tables.update({"claims", "claimants", "sources"})
             self.sources.update(r["source_id"] for r in rows)
+            self.cited.update(r["source_id"] for r in rows)
         glue_with_provenance(name, value, {"derived": how, "claims": list(claims), "title": title})
 
     def track(self, frame: pd.DataFrame, *tables: str) -> pd.DataFrame:
@@ -128,12 +133,21 @@ class Figures:
 
     # -- the note -------------------------------------------------------------
     def data_note(self) -> Markdown:
-        """A Markdown note: the tables and the sources behind this chapter's figures."""
+        """A Markdown note: the tables behind this chapter's figures, the sources of the figures
+        in its text (each once; two reports that would be cited alike, same publisher and date,
+        are told apart by their titles), and how many sources its charts and tables draw on."""
         titles = {r["name"]: (r["title"], r["path"]) for r in self.data.descriptor["resources"]}
         tables = ", ".join(f"{escape(titles[t][0].lower())} (`data/{titles[t][1]}`)" for t in sorted(self.tables))
-        keys = sorted(self.sources)
-        cites = "; ".join(f"{{cite:t}}`{key}`" for key in keys)
+        sources = self.data.sources.set_index("source_id")
+        cited = sources.loc[sorted(self.cited)]
+        labels = (source_labels(cited.reset_index()).set_axis(cited.index) + " "
+                  + cited.published.astype("string").fillna("n.d."))
+        shared = labels.duplicated(keep=False)
+        cites = "; ".join(f"{{cite:t}}`{key}`" + (f" ({escape(cited.title[key])})" if shared[key] else "")
+                          for key in sorted(self.cited, key=lambda k: (labels[k].lower(), k)))
         return Markdown(
             f"This chapter's figures and charts come from these tables of the dataset: {tables}. "
-            f"They rest on {len(keys)} sources: {cites}."
+            f"The figures in its text rest on {len(self.cited)} sources: {cites}. "
+            f"Its charts and tables draw on {len(self.sources)} sources in all; each mark and row names "
+            f"its own, and the list of sources gives them in full."
         )

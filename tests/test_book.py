@@ -176,8 +176,8 @@ def test_chapter_meets_the_rules_for_chapters(book, chapter):
     assert len(re.findall(r'class="kursk-chart" id="[^"]+" role="figure" aria-label="[^"]{40,}"', page)) \
         == page.count('class="kursk-chart"')
     text = _text(page)
-    assert "Key points" in text and "Data used in this chapter" in text
-    assert re.search(r"They rest on \d+ sources", text)
+    assert "In brief" in text and "Data used in this chapter" in text
+    assert re.search(r"The figures in its text rest on \d+ sources", text)
     words = len(re.findall(r"[A-Za-z][\w'’-]*", re.sub(r"```.*?```", "", source, flags=re.S)))
     assert 2000 <= words <= 4500, words
 

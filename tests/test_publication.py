@@ -39,7 +39,7 @@ STABLE = {
     "ledger": ["fig-ledger-divergence"],
     "data-and-methods": ["fig-events-per-month", "fig-area-august"],
 }
-APPENDICES = ["timeline", "ledger", "data-and-methods", "how-to-cite", "references"]
+APPENDICES = ["timeline", "ledger", "data-and-methods", "how-to-cite", "glossary", "references"]
 
 
 def _latex(book: Path) -> Path:
