@@ -18,8 +18,6 @@ from pypdf import PdfReader
 
 from kursk import meta
 
-pytestmark = pytest.mark.build
-
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATES = re.compile(rf"\b\d{{1,2}}(?:\s*(?:–|-|and|to)\s*\d{{1,2}})?\s+{MONTH}(?:\s+\d{{4}})?"
                    rf"|{MONTH}\s+\d{{4}}|{MONTH}\s+\d{{1,2}}\b(?:,\s*\d{{4}})?"
@@ -86,6 +84,7 @@ def _page(book: Path, slug: str) -> str:
     return (book / "_build" / "html" / "chapters" / f"{slug}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("slug", meta.CHAPTERS)
 def test_each_chapter_reads_as_an_argument(book, slug):
     result = measure(_page(book, slug))
@@ -95,6 +94,7 @@ def test_each_chapter_reads_as_an_argument(book, slug):
     assert result["mean_sentence"] <= MAX_MEAN_SENTENCE, result
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("slug", meta.CHAPTERS)
 def test_each_chapter_opens_with_its_argument_in_brief(book, slug):
     body = _article(_page(book, slug))
@@ -123,6 +123,7 @@ RAW_OUTPUT = re.compile(r'class="[^"]*\b(?:dataframe|output stream|output text_p
 MISSING = re.compile(r"\b(?:NaT|NaN|<NA>|dtype: \w+)")
 
 
+@pytest.mark.build
 def test_no_page_shows_raw_code_output(book):
     found = []
     for page in sorted((book / "_build" / "html").rglob("*.html")):
@@ -136,6 +137,7 @@ def test_no_page_shows_raw_code_output(book):
     assert not found
 
 
+@pytest.mark.build
 def test_the_pdf_shows_no_raw_code_output(book):
     pdf = book / "_build" / "html" / "_downloads" / "battle-for-kursk.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
