@@ -114,14 +114,15 @@ def claims_over_time(frame, *, title: str, y_title: str, description: str,
 
 def claims_in_panels(frame, *, panels: dict[str, str], title: str, y_title: str, description: str,
                      panel_by: str = "metric", width: int = 560, height: int = 150,
-                     log: bool = False, connect: bool = True) -> alt.FacetChart:
+                     log: bool = False, connect: bool = True, date_format: str = "%b %Y") -> alt.FacetChart:
     """Claims over time in stacked panels, one per value of ``panel_by`` (a metric, say),
     each with its own vertical scale and a shared time axis: killed, wounded and
-    "casualties" stay apart, and lines never join two panels."""
+    "casualties" stay apart, and lines never join two panels. ``date_format`` labels the
+    time axis (d3's format: ``"%-d %b"`` for claims within a month or two)."""
     data = claim_frame(frame, panels, panel_by)
     sides = list(dict.fromkeys(frame["side"]))
     order = [label for key, label in panels.items() if key in set(frame[panel_by])]
-    layer = alt.layer(*_claim_layers(sides, y_title, log, "%b %Y", connect)).properties(width=width, height=height)
+    layer = alt.layer(*_claim_layers(sides, y_title, log, date_format, connect)).properties(width=width, height=height)
     return in_panels(data, layer, order).resolve_axis(x="independent").properties(
         title=title, description=description)
 
