@@ -21,7 +21,8 @@ from myst_nb.ext.glue import GLUE_PREFIX as _GLUE_PREFIX
 
 from .data import Dataset, expect_sources, source_labels
 from .ledger import claim_hover
-from .tables import escape
+from .charts.claims import claim_label, source_and_date
+from .tables import escape, show_table
 
 
 def in_words(names, empty: str = "none") -> str:
@@ -120,6 +121,25 @@ class Figures:
             self.sources.update(frame["source_id"].dropna())
         self.tables.update(tables or ("claims", "claimants", "sources"))
         return frame
+
+    def claims_table(self, frame: pd.DataFrame, what: dict[str, str] | None = None, subject: bool = True,
+                     by=("as_of", "claim_id")) -> Markdown:
+        """A compact table of the claims in ``frame`` (as :meth:`claims` returns them), for the
+        figures a section leaves out of its text: what was counted (the metric's label, or
+        ``what[metric]``, followed by the subject unless ``subject`` is false), the figure with
+        its hedge and unit, who gave it, the date it refers to, and the source. Rows are sorted
+        by the columns ``by``; the claims are recorded as the chapter's (:meth:`track`)."""
+        rows = self.track(frame).sort_values(list(by), kind="stable")
+        counted = rows.metric.map(what) if what else rows.label.astype(str)
+        table = pd.DataFrame({
+            "what": counted + " (" + rows.subject_label.astype(str) + ")" if subject else counted,
+            "figure": [claim_label(r) for r in rows.to_dict("records")],
+            "claimant": rows.claimant.astype(str),
+            "date": rows.as_of.dt.strftime("%-d %B %Y"),
+            "source": source_and_date(rows),
+        })
+        return show_table(table, {"what": "What was counted", "figure": "Figure", "claimant": "Given by",
+                                  "date": "As of", "source": "Source"})
 
     def events(self, chapter: str) -> pd.DataFrame:
         """The events of a chapter (record the ones a figure uses with :meth:`track_events`)."""
