@@ -26,11 +26,11 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/python -m kursk.build book
+	$(BIN)/python -m kursk.publish.build book
 
 # The PDF edition alone (needs TeX: see the README).
 pdf: $(STAMP)
-	$(BIN)/python -m kursk.build pdf
+	$(BIN)/python -m kursk.publish.build pdf
 
 # JupyterLab with every chapter openable as a notebook (MyST through jupytext).
 lab: $(STAMP)

@@ -63,7 +63,7 @@ TARGETS = {
 
 def _build(book: Path, *args: str) -> tuple[float, str]:
     start = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "kursk.build", *args], cwd=book, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "kursk.publish.build", *args], cwd=book, capture_output=True, text=True)
     seconds = time.monotonic() - start
     if result.returncode != 0:
         raise SystemExit(f"benchmark: build {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

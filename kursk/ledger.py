@@ -2,7 +2,7 @@
 (every claim, grouped by metric, with the pairs of figures about the same thing within a
 week: disagreements between claimants and revisions by one) and the timeline of events.
 
-The Sphinx side (:mod:`kursk.crossref`) turns these frames into the pages'
+The Sphinx side (:mod:`kursk.publish.crossref`) turns these frames into the pages'
 tables; the charts come from :mod:`kursk.charts`. Nothing here is typed by
 hand: every row comes from the dataset.
 """
@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .charts.claims import claim_label, number
 from .divergence import figure
-from .charts.theme import CHAPTERS, SIDES
-from .charts.timeline import STATUSES, party_name
+from .vocabulary import CHAPTERS, SIDES, claim_label, number, party_name
 
 #: The two appendix pages (Sphinx document names).
 LEDGER_DOC = "chapters/ledger"
 TIMELINE_DOC = "chapters/timeline"
 
 #: What an event's status means, in the words the timeline's chart and table show.
-STATUS_WORDS = {status: words for status, (_, _, words) in STATUSES.items()}
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -185,7 +182,7 @@ def actor_words(actors: str) -> str:
 
 
 def chapter_words(chapter: str) -> str:
-    return CHAPTERS[chapter][0]
+    return CHAPTERS[chapter]
 
 
 def events_by_month(events: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

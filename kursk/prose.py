@@ -19,10 +19,11 @@ from IPython.display import Markdown, display
 
 from myst_nb.ext.glue import GLUE_PREFIX as _GLUE_PREFIX
 
-from .data import Dataset, expect_sources, source_labels
+from .dataset.read import Dataset, expect_sources, source_labels
 from .ledger import claim_hover
-from .charts.claims import claim_label, source_and_date
-from .tables import escape, show_table
+from .markup import escape
+from .tables import show_table
+from .vocabulary import claim_label, source_and_date
 
 
 def in_words(names, empty: str = "none") -> str:

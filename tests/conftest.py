@@ -31,7 +31,7 @@ def make_dataset(folder: Path, *overlays: Path) -> Path:
 
 def build(book: Path, target: str = "html") -> subprocess.CompletedProcess:
     """Run the book's staged, strict build in ``book`` (``html``, ``pdf`` or ``book``)."""
-    return subprocess.run([sys.executable, "-m", "kursk.build", target], cwd=book,
+    return subprocess.run([sys.executable, "-m", "kursk.publish.build", target], cwd=book,
                           capture_output=True, text=True)
 
 

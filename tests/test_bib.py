@@ -23,7 +23,7 @@ from sphinxcontrib.bibtex.plugin import find_plugin
 from sphinxcontrib.bibtex.style.referencing import format_references
 from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 
-from kursk import bib, meta
+from kursk.publish import bib, meta
 
 #: Text that a source's fields may hold: TeX's specials, markup of HTML and MyST, what pybtex's
 #: reading of LaTeX turns into something else (dashes, quotes, spaces), and braces, balanced or not.
@@ -68,7 +68,7 @@ class Builder:
 
 def rendered(row: pd.Series) -> tuple[nodes.paragraph, nodes.inline]:
     """The bibliography entry and the {cite:t} citation that sphinxcontrib-bibtex makes of a row,
-    as the book shows them: kursk.bib's entry, read by pybtex, formatted in the book's styles,
+    as the book shows them: kursk.publish.bib's entry, read by pybtex, formatted in the book's styles,
     made docutils nodes, held characters restored."""
     entry = Parser().parse_string(bib.bibtex(pd.DataFrame([row]))).entries["key"]
     formatted = STYLE.format_entry("1", entry)
@@ -95,7 +95,7 @@ def check(author: str, title: str, publisher: str, note: str) -> None:
     assert title in texts
     # a journalist's name is kept, in the note, and never stands in for the outlet
     by = f"By {author}. " if author != publisher else ""
-    notes = f"{by}Accessed 2026-01-02. {note.rstrip('.')}"  # kursk.bib ends the note with the style's period
+    notes = f"{by}Accessed 2026-01-02. {note.rstrip('.')}"  # kursk.publish.bib ends the note with the style's period
     assert paragraph.astext() == (f"{period(publisher)} {period(title)} {publisher}, 2024-08-09. {period(notes)} "
                                   "URL: https://example.org/a?b=1&c=%7Bd%7D#e%20f.")
     assert citation.astext() == f"{publisher} [2024-08-09]"
@@ -151,7 +151,7 @@ def test_the_tooltip_of_a_citation_is_restored_too():
     assert tree.astext() == "{x}" and next(tree.findall(nodes.reference))["reftitle"] == r"{x} \url y"
 
 
-# --- the entries readers copy (kursk.meta) --------------------------------------------
+# --- the entries readers copy (kursk.publish.meta) --------------------------------------------
 
 
 def copied_entry(title: str) -> str:

@@ -152,7 +152,7 @@ def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(book):
         assert (pdf.read_bytes(), _digest(web)) == before
     finally:
         # the LaTeX of the failed build is in the work folder, which later tests read: build it again
-        subprocess.run([sys.executable, "-m", "kursk.build", "pdf", "--force"], cwd=book, capture_output=True)
+        subprocess.run([sys.executable, "-m", "kursk.publish.build", "pdf", "--force"], cwd=book, capture_output=True)
     assert build(book, "book").returncode == 0
     assert (pdf.read_bytes(), _digest(web)) == before
 
@@ -202,7 +202,7 @@ def test_an_unchanged_tree_is_not_built_again(book):
 def test_the_vendored_vega_is_the_compilers_release_unchanged():
     import vl_convert as vlc
 
-    from kursk import sphinxext
+    from kursk.publish import sphinxext
 
     text = sphinxext.VEGA_FILE.read_text(encoding="utf-8")
     assert sphinxext.VEGA_VERSION == vlc.get_vega_version()

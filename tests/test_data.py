@@ -10,9 +10,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 import kursk
-from kursk import charts
-from kursk.data import DataError, validate
-from kursk.tables import markdown_table
+from kursk import charts, vocabulary
+from kursk.dataset.read import DataError, validate
+from kursk.markup import markdown_table
 
 from conftest import ROOT, TEST_DATA, make_dataset
 
@@ -137,18 +137,18 @@ def test_markup_in_data_is_inert_in_chart_html(tmp_path):
 
 def test_claim_labels_keep_the_claimants_hedge():
     row = {"value": 1294.0, "low": None, "high": None, "qualifier": "about", "unit": "km2"}
-    assert charts.claim_label(row) == "about 1,294 km²"
+    assert vocabulary.claim_label(row) == "about 1,294 km²"
     row = {"value": None, "low": 10000.0, "high": 12000.0, "qualifier": "exact", "unit": "people"}
-    assert charts.claim_label(row) == "10,000–12,000 people"
+    assert vocabulary.claim_label(row) == "10,000–12,000 people"
     row = {"value": pd.NA, "low": 30000.0, "high": 45000.0, "qualifier": "about", "unit": "people"}
-    assert charts.claim_label(row) == "about 30,000–45,000 people"
+    assert vocabulary.claim_label(row) == "about 30,000–45,000 people"
 
 
 def test_every_side_has_one_distinct_colour_and_shape():
-    assert set(charts.SIDE_COLOURS) == set(charts.SIDES) == set(charts.SIDE_SHAPES)
-    assert len(set(charts.SIDE_COLOURS.values())) == len(charts.SIDES)
-    assert len(set(charts.SIDE_SHAPES.values())) == len(charts.SIDES)
+    assert set(charts.SIDE_COLOURS) == set(vocabulary.SIDES) == set(charts.SIDE_SHAPES)
+    assert len(set(charts.SIDE_COLOURS.values())) == len(vocabulary.SIDES)
+    assert len(set(charts.SIDE_SHAPES.values())) == len(vocabulary.SIDES)
     descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text())
     claimants = next(r for r in descriptor["resources"] if r["name"] == "claimants")
     side = next(f for f in claimants["schema"]["fields"] if f["name"] == "side")
-    assert set(side["constraints"]["enum"]) == set(charts.SIDES)
+    assert set(side["constraints"]["enum"]) == set(vocabulary.SIDES)

@@ -152,7 +152,7 @@ def _field(resource: str, name: str) -> dict:
 
 
 def test_every_side_is_in_exactly_one_group_and_named_as_the_charts_name_it():
-    from kursk.charts import SIDES
+    from kursk.vocabulary import SIDES
 
     sides = _field("claimants", "side")["constraints"]["enum"]
     groups = _resource("claimants")["kursk:sideGroups"]
@@ -163,11 +163,14 @@ def test_every_side_is_in_exactly_one_group_and_named_as_the_charts_name_it():
 
 
 def test_event_statuses_are_drawn_and_named_as_the_data_defines_them():
-    from kursk.charts.events import STATUSES
+    from kursk.vocabulary import STATUSES
 
     values = _field("events", "status")["kursk:values"]
     assert list(STATUSES) == _field("events", "status")["constraints"]["enum"]
-    assert {k: v[2] for k, v in STATUSES.items()} == {k: v["label"] for k, v in values.items()}
+    assert STATUSES == {k: v["label"] for k, v in values.items()}
+    from kursk.charts import STATUS_MARKS
+
+    assert list(STATUS_MARKS) == list(STATUSES)
     assert set(DATA.events.status) >= {"assessed", "reported", "disputed"}
 
 
@@ -191,7 +194,7 @@ def test_every_source_has_a_title_and_every_copy_of_a_wire_is_cited_as_the_wire(
     wires = {"AFP", "Reuters", "Associated Press", "Yonhap", "Anadolu Agency"}
     carried = sources[sources.author.isin(wires) & (sources.publisher != sources.author)]
     assert (carried.copy_found == "repost").all(), carried.source_id.tolist()
-    labels = [kursk.data.source_label(r) for r in carried.to_dict("records")]
+    labels = [kursk.dataset.read.source_label(r) for r in carried.to_dict("records")]
     assert labels == carried.author.tolist()
 
 
@@ -208,7 +211,7 @@ def test_subjects_have_names_and_area_subjects_a_region():
 def test_one_publisher_has_one_label():
     """No outlet under two spellings ("A News" and "A News (anews.com.tr)"): a qualifier in
     brackets is kept only where it names another outlet or edition of the same name."""
-    labels = {kursk.data.source_label(r) for r in DATA.sources.to_dict("records")}
+    labels = {kursk.dataset.read.source_label(r) for r in DATA.sources.to_dict("records")}
     base = {}
     for label in labels:
         key = re.sub(r"\s*\(.*\)$", "", label).lower().removeprefix("the ")

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import kursk
-from kursk import divergence, ledger, meta
+from kursk import divergence, ledger
+from kursk.publish import meta
 from kursk.prose import Figures
 
 # -- the analysis, on small frames --------------------------------------------------------

@@ -123,11 +123,11 @@ def test_the_pdf_holds_the_original_characters(marked_up, table):
 
 def test_the_bibliography_file_round_trips(marked_up):
     """The generated BibTeX gives pybtex back the title exactly (with the characters that
-    kursk.bib holds back from it restored, as the book's extension does)."""
+    kursk.publish.bib holds back from it restored, as the book's extension does)."""
     from pybtex.database import parse_file
     from pybtex.richtext import Text
 
-    from kursk import bib
+    from kursk.publish import bib
 
     entries = parse_file(str(marked_up / "_build" / "generated" / "references.bib")).entries
     titles = {bib.restore(str(Text.from_latex(entry.fields["title"]))) for entry in entries.values()}

@@ -102,7 +102,7 @@ def test_every_page_fits_draws_and_passes_axe(book, width, scheme):
 
 
 def test_no_page_loads_the_icon_font_or_script(book):
-    from kursk import icons
+    from kursk.publish import icons
 
     html = book / "_build" / "html"
     theme_css = html / "_static" / "styles" / "pydata-sphinx-theme.css"
@@ -161,7 +161,7 @@ def test_dark_colours_are_legible():
 
     dark = theme.DARK_BACKGROUND
     swapped = {k: v for k, v in theme.DARK_COLOURS.items() if k.startswith("#")}
-    drawn = {c.lower() for c in theme.SIDE_COLOURS.values()} | {c for _, c in theme.CHAPTERS.values()}
+    drawn = {c.lower() for c in theme.SIDE_COLOURS.values()} | {c.lower() for c in theme.CHAPTER_COLOURS.values()}
     for colour in {c.lower() for c in drawn}:
         shown = swapped.get(colour, colour)
         assert contrast(shown, dark) >= 3, f"{colour} (drawn as {shown}) is too dark for the dark theme"

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kursk
-from kursk.data import DataError, validate
+from kursk.dataset.read import DataError, validate
 
 from conftest import TEST_DATA, make_dataset
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import kursk
-from kursk import meta
+from kursk.publish import meta
 
 from conftest import ROOT
 

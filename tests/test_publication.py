@@ -17,8 +17,8 @@ import yaml
 from nbclient import NotebookClient
 from pypdf import PdfReader
 
-from kursk import meta
-from kursk.data import validate
+from kursk.publish import meta
+from kursk.dataset.read import validate
 
 from conftest import ROOT
 
@@ -180,7 +180,7 @@ def test_pdf_leaves_code_out_and_says_so(book):
 
 
 def test_without_tex_the_pdf_is_refused_clearly_and_the_book_skips_it(monkeypatch, capsys, tmp_path):
-    from kursk import build as builder
+    from kursk.publish import build as builder
 
     monkeypatch.setattr(builder.shutil, "which", lambda name: None)
     assert set(builder.missing_tex()) == {"texlive-xetex", "latexmk", "xindy", "fonts-freefont-otf"}

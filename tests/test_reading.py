@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from kursk import meta
+from kursk.publish import meta
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATES = re.compile(rf"\b\d{{1,2}}(?:\s*(?:–|-|and|to)\s*\d{{1,2}})?\s+{MONTH}(?:\s+\d{{4}})?"

@@ -9,15 +9,18 @@
 * :mod:`.ratios`: ratios of party figures to independent ones, by claimant;
 * :mod:`.timeline`: every event on one time axis, filtered in the browser by chapter and party.
 
+The words the charts print (names of sides, chapters and statuses, hedges and
+units, how a figure is written) come from :mod:`kursk.vocabulary`.
+
 Every chart carries a ``description`` (its text alternative) and a tooltip on
 every mark that names the claimant and the source.
 """
 
-from .theme import (CHAPTERS, FONT, SIDE_COLOURS, SIDE_SHAPES, SIDES, render,  # noqa: F401
+from .theme import (CHAPTER_COLOURS, FONT, SIDE_COLOURS, SIDE_SHAPES, render,  # noqa: F401
                     shape_scale, side_scale)
-from .claims import (CLAIM_TOOLTIP, QUALIFIER_WORDS, UNIT_WORDS, claim_frame, claim_label,  # noqa: F401
-                     claims_in_panels, claims_over_time, label_claimants, source_and_date)
-from .events import event_frame, events_in_lanes, events_per_month  # noqa: F401
+from .claims import (CLAIM_TOOLTIP, claim_frame, claims_in_panels, claims_over_time,  # noqa: F401
+                     label_claimants)
+from .events import STATUS_MARKS, event_frame, events_in_lanes, events_per_month  # noqa: F401
 from .control import control_by_date, control_claims, control_maps, places_at  # noqa: F401
 from .maps import LABEL_OFFSETS, NEUTRAL_MARKS, border_map, distance_km  # noqa: F401
 from .timeline import event_timeline  # noqa: F401

@@ -5,38 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..vocabulary import claim_label, source_and_date
 from .theme import shape_scale, side_scale
-
-QUALIFIER_WORDS = {
-    "exact": "", "about": "about ", "more_than": "more than ", "at_least": "at least ",
-    "nearly": "nearly ", "up_to": "up to ", "less_than": "less than ",
-}
-UNIT_WORDS = {"km2": "km²", "mi2": "sq mi", "km": "km", "mi": "mi", "settlements": "settlements",
-              "people": "people", "percent": "%", "vehicles": "vehicles", "tanks": "tanks",
-              "launchers": "launchers", "families": "families", "coffins": "coffins",
-              "thousand_hectares": "thousand hectares", "buildings": "buildings",
-              "certificates": "certificates", "billion_roubles": "billion roubles"}
-
-
-def number(x: float) -> str:
-    """A figure as the book prints it: thousands separated, decimals only where the data has them."""
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
-
-
-def claim_label(row) -> str:
-    """The figure as the claimant put it: qualifier, value or range, and unit."""
-    if row["value"] is not None and not pd.isna(row["value"]):
-        figure = number(row["value"])
-    else:
-        figure = f"{number(row['low'])}–{number(row['high'])}"
-    return f"{QUALIFIER_WORDS[row['qualifier']]}{figure} {UNIT_WORDS[row['unit']]}"
-
-
-def source_and_date(frame: pd.DataFrame) -> pd.Series:
-    """"Label, date" for each row of a frame joined with its source (``source_label``: the
-    name it is cited by)."""
-    return frame["source_label"].astype(str) + ", " + frame["published"].dt.strftime("%d %b %Y").fillna("n.d.")
-
 
 #: The tooltip of every claim mark: who, about what, when, the figure and its source.
 CLAIM_TOOLTIP = [

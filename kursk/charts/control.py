@@ -11,13 +11,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data import source_labels
-from .claims import source_and_date
+from ..dataset.read import source_labels
+from ..vocabulary import HELD_BY, SIDES, source_and_date
 from .maps import border_map, status_encoding
-from .theme import SIDE_COLOURS, SIDE_SHAPES, SIDES
+from .theme import SIDE_COLOURS, SIDE_SHAPES
 
-#: What a claim says, in words, by the controller it names.
-HELD_BY = {"ukraine": "Held by Ukraine", "russia": "Held or retaken by Russia"}
 NO_CLAIM = "No claim about the place by this date"
 NO_CLAIM_MARK = ("#b0b0b0", "circle")
 

@@ -5,22 +5,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..data import source_labels
-from .theme import CHAPTERS
+from ..dataset.read import source_labels
+from ..vocabulary import CHAPTERS, STATUSES
+from .theme import CHAPTER_COLOURS
 
 
 def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     """Stacked bars: events per month, coloured by chapter, with a tooltip per bar."""
     data = (events.assign(month=events["date"].dt.strftime("%Y-%m-01"),
-                          chapter=events["chapter"].map({k: v[0] for k, v in CHAPTERS.items()}))
+                          chapter=events["chapter"].map(CHAPTERS))
             .groupby(["month", "chapter"]).size().reset_index(name="events"))
     data = pd.DataFrame(data)
-    order = [label for label, _ in CHAPTERS.values()]
+    order = list(CHAPTERS.values())
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("yearmonth(month):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)),
         y=alt.Y("sum(events):Q", title="Events"),
         color=alt.Color("chapter:N", title="Chapter", sort=order,
-                        scale=alt.Scale(domain=order, range=[c for _, c in CHAPTERS.values()])),
+                        scale=alt.Scale(domain=order, range=[CHAPTER_COLOURS[k] for k in CHAPTERS])),
         order=alt.Order("chapter_order:Q"),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
                  alt.Tooltip("chapter:N", title="Chapter"), alt.Tooltip("events:Q", title="Events")],
@@ -29,15 +30,22 @@ def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     ).properties(title=title, description=description, width=560, height=260)
 
 
-#: Status of an event (``events.status``): colour, shape and the words the legends and tooltips use
-#: (the labels of ``kursk:values`` in the descriptor).
-STATUSES = {
-    "acknowledged": ("#333333", "circle", "Acknowledged"),
-    "claimed": ("#E69F00", "triangle-up", "Claimed by one side"),
-    "disputed": ("#CC79A7", "diamond", "Disputed"),
-    "assessed": ("#009E73", "square", "Assessed by a third party"),
-    "reported": ("#808080", "cross", "Reported by the media"),
+#: The colour and shape of an event's mark, by status (``events.status``; the words are
+#: ``vocabulary.STATUSES``).
+STATUS_MARKS = {
+    "acknowledged": ("#333333", "circle"),
+    "claimed": ("#E69F00", "triangle-up"),
+    "disputed": ("#CC79A7", "diamond"),
+    "assessed": ("#009E73", "square"),
+    "reported": ("#808080", "cross"),
 }
+
+
+def status_marks(present) -> tuple[list[str], list[str], list[str]]:
+    """The status words among ``present``, in legend order, with their colours and shapes."""
+    keys = [k for k in STATUSES if STATUSES[k] in set(present)]
+    return ([STATUSES[k] for k in keys], [STATUS_MARKS[k][0] for k in keys],
+            [STATUS_MARKS[k][1] for k in keys])
 
 
 def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +60,7 @@ def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.D
         "date": events["date"].dt.strftime("%Y-%m-%d"),
         "description": events["description"].astype(str),
         "actors": events["actors"].astype(str).str.replace(";", ", "),
-        "status": events["status"].map({k: v[2] for k, v in STATUSES.items()}).astype(str),
+        "status": events["status"].map(STATUSES).astype(str),
         "sources": events["event_id"].map(listed).fillna("").astype(str),
     })
 
@@ -70,7 +78,7 @@ def events_in_lanes(frame: pd.DataFrame, lanes: dict[str, str], *, title: str, d
     # events of one lane on one day sit side by side rather than on top of each other
     data["slot"] = data.groupby(["lane", "date"]).cumcount().astype(str)
     order = list(dict.fromkeys(lanes[e] for e in lanes if e in set(frame.event_id)))
-    present = [v for v in STATUSES.values() if v[2] in set(data.status)]
+    statuses, colours, shapes = status_marks(data.status)
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
     tooltip = [alt.Tooltip("date:T", title="Date", format="%d %B %Y"),
                alt.Tooltip("description:N", title="Event"), alt.Tooltip("actors:N", title="Actors"),
@@ -91,10 +99,10 @@ def events_in_lanes(frame: pd.DataFrame, lanes: dict[str, str], *, title: str, d
     layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=0.9).encode(
         x=x, y=alt.Y("lane:N", title=None, sort=order, axis=alt.Axis(labelLimit=200, labelFontSize=12)),
         yOffset=alt.YOffset("slot:N"),
-        color=alt.Color("status:N", title="Event", sort=[s[2] for s in present],
-                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[0] for s in present])),
-        shape=alt.Shape("status:N", title="Event", sort=[s[2] for s in present],
-                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[1] for s in present])),
+        color=alt.Color("status:N", title="Event", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=colours)),
+        shape=alt.Shape("status:N", title="Event", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=shapes)),
         tooltip=tooltip))
     return alt.layer(*layers).properties(
         title=title, description=description, width=width, height=lane_height * len(order))

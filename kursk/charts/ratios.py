@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .claims import UNIT_WORDS
+from ..vocabulary import UNIT_WORDS
 from .theme import side_scale
 
 

@@ -7,7 +7,7 @@ Importing :mod:`kursk.charts` registers and enables both, once, for every chapte
 * the renderer ``kursk``: for the web page, an HTML ``<div>`` holding the chart
   compiled to a Vega spec (so that the page needs the Vega runtime only, not the
   Vega-Lite compiler), drawn in the browser by ``kursk-charts.js`` with the
-  locally served Vega bundle (see :mod:`kursk.sphinxext`); for the LaTeX/PDF
+  locally served Vega bundle (see :mod:`kursk.publish.sphinxext`); for the LaTeX/PDF
   edition, a vector PDF of the same chart made with vl-convert; and a plain-text
   alternative everywhere.
 * :func:`browser_themes`: what ``kursk-charts.js`` changes in a spec for the
@@ -28,20 +28,9 @@ import altair as alt
 import pikepdf
 import vl_convert as vlc
 
-FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+from ..vocabulary import SIDES
 
-#: Display name of each side, in legend order.
-SIDES = {
-    "ukraine": "Ukraine",
-    "russia": "Russia",
-    "north_korea": "North Korea",
-    "united_states": "United States",
-    "south_korea": "South Korea",
-    "united_kingdom": "United Kingdom",
-    "western": "Western officials",
-    "turkey": "Turkey",
-    "independent": "Independent",
-}
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 #: One colour per side (Okabe & Ito, "Color Universal Design", 2008, for the parties, their allies
 #: and independents; two more for unnamed Western officials and a third country).
@@ -75,14 +64,14 @@ SIDE_SHAPES = {
 }
 
 
-#: The chapters (phases of the battle), in order, with their own colours (Paul Tol's
-#: "muted" scheme), distinct from the party colours.
-CHAPTERS = {
-    "incursion": ("The incursion", "#332288"),
-    "response": ("Russia's response", "#44AA99"),
-    "north_korea": ("North Korea", "#DDCC77"),
-    "recapture": ("The recapture", "#CC6677"),
-    "consequences": ("Consequences", "#882255"),
+#: One colour per chapter (phase of the battle), in the order of ``vocabulary.CHAPTERS``
+#: (Paul Tol's "muted" scheme), distinct from the party colours.
+CHAPTER_COLOURS = {
+    "incursion": "#332288",
+    "response": "#44AA99",
+    "north_korea": "#DDCC77",
+    "recapture": "#CC6677",
+    "consequences": "#882255",
 }
 
 

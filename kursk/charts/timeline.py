@@ -7,11 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .events import STATUSES, event_frame
-from .theme import CHAPTERS, SIDES
-
-def party_name(key: str) -> str:
-    return SIDES.get(key, key.replace("_", " ").title() if len(key) > 4 else key.upper())
+from ..vocabulary import CHAPTERS, party_name
+from .events import event_frame, status_marks
 
 
 def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.DataFrame, *,
@@ -19,15 +16,15 @@ def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: p
     """Every event on one time axis, in a lane per chapter, with menus to filter by chapter
     and by party. Tooltip: date, event, chapter, parties, status, sources."""
     frame = event_frame(events, event_sources, sources)
-    frame["chapter"] = events["chapter"].map({k: v[0] for k, v in CHAPTERS.items()}).to_numpy()
+    frame["chapter"] = events["chapter"].map(CHAPTERS).to_numpy()
     frame["parties"] = events["actors"].map(lambda a: ", ".join(party_name(p) for p in a.split(";"))).to_numpy()
     frame["party_keys"] = events["actors"].to_numpy()
     # events of one chapter on one day sit side by side rather than on top of each other
     frame["slot"] = frame.groupby(["chapter", "date"]).cumcount().astype(str)
     counts = pd.Series([p for a in events["actors"] for p in a.split(";")]).value_counts()
     parties = sorted(counts.index, key=lambda p: (-counts[p], p))
-    lanes = [label for key, (label, _) in CHAPTERS.items() if key in set(events["chapter"])]
-    present = [v for k, v in STATUSES.items() if v[2] in set(frame.status)]
+    lanes = [label for key, label in CHAPTERS.items() if key in set(events["chapter"])]
+    statuses, colours, shapes = status_marks(frame.status)
 
     chapter = alt.param(name="chapter_pick", value=None, bind=alt.binding_select(
         options=[None, *lanes], labels=["All chapters", *lanes], name="Chapter "))
@@ -44,10 +41,10 @@ def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: p
         y=alt.Y("chapter:N", title=None, sort=lanes, scale=alt.Scale(domain=lanes),
                 axis=alt.Axis(labelLimit=140, labelFontSize=12)),
         yOffset=alt.YOffset("slot:N"),
-        color=alt.Color("status:N", title="Event", sort=[s[2] for s in present], legend=alt.Legend(labelLimit=220),
-                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[0] for s in present])),
-        shape=alt.Shape("status:N", title="Event", sort=[s[2] for s in present],
-                        scale=alt.Scale(domain=[s[2] for s in present], range=[s[1] for s in present])),
+        color=alt.Color("status:N", title="Event", sort=statuses, legend=alt.Legend(labelLimit=220),
+                        scale=alt.Scale(domain=statuses, range=colours)),
+        shape=alt.Shape("status:N", title="Event", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=shapes)),
         tooltip=tooltip,
     ).add_params(chapter, party)
     return points.properties(title=title, description=description, width=width,

@@ -24,7 +24,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from .data import read_descriptor
+from .read import read_descriptor
 
 
 def _portable(package) -> None:

@@ -35,7 +35,8 @@ from frictionless import FrictionlessException, Package
 
 from . import checks, descriptor as descriptors
 from .errors import DataError, Problem, shorten
-from .paths import DESCRIPTOR, data_dir
+from ..paths import DESCRIPTOR, data_dir
+from ..vocabulary import SIDES
 
 __all__ = ["DataError", "Dataset", "Problem", "data_digest", "data_files", "expect_sources", "load",
            "read_descriptor", "source_label", "source_labels", "validate"]
@@ -90,8 +91,6 @@ class Dataset:
     def claims_full(self) -> pd.DataFrame:
         """Claims joined with their metric label, subject (label, whose), claimant (name, side,
         class, group of its side) and source."""
-        from .charts import SIDES
-
         claims = self.tables["claims"]
         claimants = self.tables["claimants"].rename(columns={"name": "claimant", "role": "claimant_role"})
         subjects = self.tables["subjects"][["subject", "label", "side"]].rename(

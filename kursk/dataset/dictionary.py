@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
-from .tables import data_block, escape, markdown_table
+from ..markup import data_block, escape, markdown_table
 
 
 def _constraints(field: dict) -> str:

@@ -1,6 +1,6 @@
 """Build the book (HTML and PDF) without ever publishing a half-built one.
 
-``python -m kursk.build html`` builds strictly (warnings are errors, nitpicky
+``python -m kursk.publish.build html`` builds strictly (warnings are errors, nitpicky
 references, every cell executed without error) into ``_build/work`` and only
 when the build succeeds replaces ``_build/html`` with the new output; ``pdf``
 likewise publishes the PDF edition to ``_build/pdf`` only when TeX made it
@@ -10,8 +10,8 @@ xelatex), forgets its Sphinx environment (so that the next build re-reads, and
 re-reports, every page) and exits non-zero.
 
 Before Sphinx runs, the chapters the execution cache lacks are executed in parallel
-(:mod:`kursk.execute`). Builds are skipped when nothing changed: each output is stamped with a digest of the
-whole tree it was built from (:func:`tree_digest`), and a build whose stamp matches the
+(:mod:`kursk.publish.execute`). Builds are skipped when nothing changed: each output is stamped with a digest of the
+whole tree it was built from (:func:`kursk.publish.stamps.tree_digest`), and a build whose stamp matches the
 present tree does nothing. ``--force`` builds anyway.
 """
 
@@ -26,47 +26,14 @@ import time
 from pathlib import Path
 
 from . import execute
-
-#: Folders of the book's tree that are not inputs of the book.
-NOT_INPUTS = {"_build", ".git", ".venv", ".venv-tools", "tests", "benchmarks", "__pycache__",
-              ".pytest_cache", ".ipynb_checkpoints", "node_modules"}
-
-
-def tree_digest(root: Path) -> str:
-    """Digest of every file the book could be built from (a superset of its inputs): the
-    chapters, the configuration, the data, the package and its templates and assets, the
-    pinned requirements. When it is unchanged, so is what a build would produce."""
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in NOT_INPUTS and not d.endswith(".egg-info"))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _stamp(root: Path, target: str) -> Path:
-    return root / "_build" / "stamps" / target
-
-
-def up_to_date(root: Path, target: str, output: Path, digest: str) -> bool:
-    """Whether ``output`` was built by this script from exactly the present tree. (A failed
-    build leaves the stamp as it is: it still describes the output, which was not replaced.)"""
-    stamp = _stamp(root, target)
-    return output.exists() and stamp.is_file() and stamp.read_text() == digest
-
-
-def mark_built(root: Path, target: str, digest: str) -> None:
-    stamp = _stamp(root, target)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(digest)
-
+from ..dataset import DATASET_DIR
+from .stamps import PDF_NAME, mark_built, published_pdf, tree_digest, up_to_date
 
 def use_environment(root: Path) -> None:
     """Set the environment of Sphinx and of the chapters' kernels (both inherit this process's).
 
     The package of the tree being built comes first on the path: an installed ``kursk`` may
-    be another clone's. And one date, :func:`kursk.meta.source_date_epoch` (the release's),
+    be another clone's. And one date, :func:`kursk.publish.meta.source_date_epoch` (the release's),
     stands for "now" in every tool that stamps its output with a date: Sphinx's "last updated"
     line, and xelatex and xdvipdfmx, whose /CreationDate, font subset tags and /ID follow
     ``SOURCE_DATE_EPOCH`` (``FORCE_SOURCE_DATE=1``: TeX's own \\today and \\time too)."""
@@ -101,15 +68,10 @@ def publish(src: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
-def published_pdf(root: Path) -> Path:
-    """The last PDF edition that built without fault (the web book links this one)."""
-    return root / "_build" / "pdf" / PDF_NAME
-
-
 def failed(step: str, start: float, detail: str = "") -> int:
     """Say which step of a build failed; nothing was published."""
-    print(f"kursk.build: the build FAILED at the step \"{step}\" after {time.monotonic() - start:.1f} s"
-          f"{': ' + detail if detail else ''}.\nkursk.build: _build/html and the PDF edition "
+    print(f"kursk.publish.build: the build FAILED at the step \"{step}\" after {time.monotonic() - start:.1f} s"
+          f"{': ' + detail if detail else ''}.\nkursk.publish.build: _build/html and the PDF edition "
           "(_build/pdf) were left as they were.", file=sys.stderr)
     return 1
 
@@ -117,10 +79,9 @@ def failed(step: str, start: float, detail: str = "") -> int:
 def check_data(root: Path) -> str | None:
     """The data's problems as one text, or ``None`` when the dataset is valid. (Skipped,
     in two seconds saved, when these data files were validated by this loader before.)"""
-    from .data import DataError, data_digest, load
+    from ..dataset.read import DataError, data_digest, load
 
-    code = b"".join((Path(__file__).parent / name).read_bytes()
-                    for name in ("data.py", "checks.py", "descriptor.py", "errors.py"))
+    code = b"".join(path.read_bytes() for path in sorted(DATASET_DIR.glob("*.py")))
     digest = data_digest(root / "data") + ":" + hashlib.sha256(code).hexdigest()
     if up_to_date(root, "data", root / "data", digest):
         return None
@@ -133,7 +94,7 @@ def check_data(root: Path) -> str | None:
 
 
 def execute_chapters(root: Path) -> list[str]:
-    """Execute the chapters the cache lacks (:mod:`kursk.execute`); the ones that failed."""
+    """Execute the chapters the cache lacks (:mod:`kursk.publish.execute`); the ones that failed."""
     return [name for name, took in execute.main(root).items() if took is None]
 
 
@@ -165,7 +126,7 @@ def build_html(root: Path, force: bool = False) -> int:
     pdf = published_pdf(root)
     digest = tree_digest(root) + (":" + hashlib.sha256(pdf.read_bytes()).hexdigest() if pdf.is_file() else "")
     if not force and up_to_date(root, "html", published, digest):
-        print("kursk.build: nothing changed since _build/html was built; kept as it is.")
+        print("kursk.publish.build: nothing changed since _build/html was built; kept as it is.")
         return 0
     use_environment(root)
     start = time.monotonic()
@@ -178,7 +139,7 @@ def build_html(root: Path, force: bool = False) -> int:
         return sphinx_failed("Sphinx: the HTML book", broken, start)
     publish(work / "_build" / "html", published)
     mark_built(root, "html", digest)
-    print(f"kursk.build: built and published _build/html in {time.monotonic() - start:.1f} s.")
+    print(f"kursk.publish.build: built and published _build/html in {time.monotonic() - start:.1f} s.")
     return 0
 
 
@@ -190,7 +151,6 @@ TEX_NEEDS = {
 }
 TEX_PACKAGES = ("texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk "
                 "texlive-xetex fonts-freefont-otf xindy")
-PDF_NAME = "battle-for-kursk.pdf"
 
 
 def missing_tex() -> list[str]:
@@ -209,7 +169,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
     exactly the present tree."""
     missing = missing_tex()
     if missing:
-        print("kursk.build: cannot build the PDF: missing " + ", ".join(missing) +
+        print("kursk.publish.build: cannot build the PDF: missing " + ", ".join(missing) +
               f". On Debian or Ubuntu: sudo apt-get install --no-install-recommends {TEX_PACKAGES}",
               file=sys.stderr)
         return 3
@@ -217,7 +177,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
     published = published_pdf(root)
     digest = tree_digest(root)
     if not force and up_to_date(root, "pdf", published, digest):
-        print("kursk.build: nothing changed since the PDF was built; kept as it is.")
+        print("kursk.publish.build: nothing changed since the PDF was built; kept as it is.")
         return 0
     (latex / PDF_NAME).unlink(missing_ok=True)
     use_environment(root)
@@ -239,7 +199,7 @@ def build_pdf(root: Path, force: bool = False) -> int:
     shutil.copyfile(latex / PDF_NAME, staged)
     os.replace(staged, published)
     mark_built(root, "pdf", digest)
-    print(f"kursk.build: built the PDF in {time.monotonic() - start:.1f} s: {published.relative_to(root)}.")
+    print(f"kursk.publish.build: built the PDF in {time.monotonic() - start:.1f} s: {published.relative_to(root)}.")
     return 0
 
 
@@ -247,7 +207,7 @@ def build_book(root: Path, force: bool = False) -> int:
     """The PDF (when TeX is installed), then the HTML book that links to it."""
     if missing_tex():
         published_pdf(root).unlink(missing_ok=True)
-        print("kursk.build: TeX is not installed, so the PDF edition is skipped; to build it: "
+        print("kursk.publish.build: TeX is not installed, so the PDF edition is skipped; to build it: "
               f"sudo apt-get install --no-install-recommends {TEX_PACKAGES}")
     else:
         code = build_pdf(root, force)
@@ -262,12 +222,12 @@ def main(argv: list[str]) -> int:
     target = argv[1] if len(argv) > 1 else "html"
     root = Path.cwd().resolve()
     if not (root / "_config.yml").is_file():
-        print(f"kursk.build: run it from the book's folder (no _config.yml in {root})", file=sys.stderr)
+        print(f"kursk.publish.build: run it from the book's folder (no _config.yml in {root})", file=sys.stderr)
         return 2
     builds = {"html": build_html, "pdf": build_pdf, "book": build_book}
     if target in builds:
         return builds[target](root, force)
-    print(f"usage: python -m kursk.build html|pdf|book [--force] (unknown target {target!r})", file=sys.stderr)
+    print(f"usage: python -m kursk.publish.build html|pdf|book [--force] (unknown target {target!r})", file=sys.stderr)
     return 2
 
 

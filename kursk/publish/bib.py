@@ -1,6 +1,6 @@
 """The book's bibliography, generated from the source registry (``sources.csv``).
 
-There is no hand-kept ``.bib`` file: :mod:`kursk.sphinxext` writes one from the
+There is no hand-kept ``.bib`` file: :mod:`kursk.publish.sphinxext` writes one from the
 registry before every build, so the citation keys of the book are exactly the
 ``source_id`` values of the data.
 
@@ -14,10 +14,10 @@ space after a control word is dropped, ...), and pybtex's LaTeX parser, for whic
 ``{`` and ``}`` is a group. :func:`escape` writes text that these three steps give back
 unchanged, but for the few characters that no LaTeX can give back (braces, backslashes,
 tabs, line breaks): it holds them in a private form, and :func:`restore` puts them back in
-the docutils nodes (:mod:`kursk.sphinxext` calls it on every page, after sphinxcontrib-bibtex
+the docutils nodes (:mod:`kursk.publish.sphinxext` calls it on every page, after sphinxcontrib-bibtex
 has written them).
 
-The entries that readers copy into their own BibTeX (:mod:`kursk.meta`) are read by BibTeX
+The entries that readers copy into their own BibTeX (:mod:`kursk.publish.meta`) are read by BibTeX
 and LaTeX instead, which read some characters differently from pybtex (pybtex shows
 ``\\$`` as ``\\$``, LaTeX as ``$``): :func:`latex` writes those.
 """
@@ -30,7 +30,7 @@ import re
 import latexcodec  # noqa: F401  (registers the "ulatex" codec that pybtex decodes fields with)
 import pandas as pd
 
-from .data import source_label
+from ..dataset.read import source_label
 
 #: Characters that pybtex cannot give back from any LaTeX: a brace (its LaTeX parser takes
 #: every brace, escaped or not, for a group, and shows none), whitespace other than the space
@@ -132,7 +132,7 @@ _LATEX_JOINED = {("-", "-"), ("`", "`"), ("'", "'"), (",", ","), ("!", "`"), ("?
 def latex(text: str) -> str:
     """``text`` as the content of a braced BibTeX field that BibTeX and LaTeX read as ``text``.
 
-    For the entries readers copy (:mod:`kursk.meta`). Guarantee: braces in the result
+    For the entries readers copy (:mod:`kursk.publish.meta`). Guarantee: braces in the result
     balance, whatever ``text`` holds, so the entry parses in BibTeX; every special character
     of LaTeX is escaped, and no two characters make a ligature (``--``, ``''``, ...), so LaTeX
     typesets the characters of ``text``, in a font that has them (non-ASCII characters are
@@ -161,7 +161,7 @@ def _field(name: str, value: str) -> str:
 def entry(row: pd.Series) -> str:
     """One ``@misc`` entry for a source row, for the book (see :func:`escape`).
 
-    The label (:func:`kursk.data.source_label`) stands as the author, one literal name, braced so that it is
+    The label (:func:`kursk.dataset.read.source_label`) stands as the author, one literal name, braced so that it is
     not split into given and family names; a journalist's name goes into the note. The title
     is braced twice, so that the style keeps its capitals as published; the URL is written as
     it is, braces percent-encoded.
@@ -194,5 +194,5 @@ def entry(row: pd.Series) -> str:
 
 def bibtex(sources: pd.DataFrame) -> str:
     """The whole bibliography, sorted by key."""
-    header = "% Generated from data/sources.csv by kursk.bib: do not edit.\n\n"
+    header = "% Generated from data/sources.csv by kursk.publish.bib: do not edit.\n\n"
     return header + "\n\n".join(entry(row) for _, row in sources.sort_values("source_id").iterrows()) + "\n"

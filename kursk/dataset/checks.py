@@ -1,8 +1,8 @@
-"""The checks behind :func:`kursk.data.validate`, one function per step.
+"""The checks behind :func:`kursk.dataset.read.validate`, one function per step.
 
 The descriptor is read and checked first (:mod:`kursk.descriptor`). Each step
 returns a list of :class:`~kursk.errors.Problem` (empty when the step finds
-nothing); :func:`kursk.data.validate` runs them in order and stops at the first
+nothing); :func:`kursk.dataset.read.validate` runs them in order and stops at the first
 step that finds a fault, so that one fault is not reported as a cascade.
 Every rule these checks apply is read from ``datapackage.json``.
 """

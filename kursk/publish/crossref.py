@@ -24,15 +24,14 @@ from myst_nb.core.variables import RetrievalError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from . import ledger as lg
-from .charts.theme import SIDES
-from .meta import CHAPTERS
-from .tables import DATA_CLASS, data_block, escape
+from .. import ledger as lg
+from ..markup import DATA_CLASS, data_block, escape
+from ..vocabulary import CHAPTER_PAGES, SIDES, STATUSES, claim_label
 
 logger = logging.getLogger(__name__)
 
 def dataset(env):
-    """The book's dataset, as :mod:`kursk.sphinxext` loaded and validated it at config-inited."""
+    """The book's dataset, as :mod:`kursk.publish.sphinxext` loaded and validated it at config-inited."""
     return env.app.kursk_dataset
 
 
@@ -250,7 +249,7 @@ class ClaimLedger(_Generated):
                 ["Claim", "Claimant (side)", "Figure (about)", "Refers to (reported)", "Source", "Note",
                  "Used in"],
                 [[escape(r["claim_id"]), f"{escape(r['claimant'])} ({escape(SIDES[r['side']])})",
-                  f"{escape(lg.claim_label(r))} ({escape(r['subject_label'])})",
+                  f"{escape(claim_label(r))} ({escape(r['subject_label'])})",
                   escape(lg.claim_dates(r)), _cite([r["source_id"]]), escape(r["note"]), ""]
                  for _, r in rows.iterrows()],
                 [8, 14, 15, 12, 14, 19, 18], "kursk-ledger")
@@ -272,7 +271,7 @@ class EventTimeline(_Generated):
             lines += _list_table(
                 ["Date", "What happened", "Chapter", "Parties", "Status", "Sources"],
                 [[escape(lg.event_date(e)), escape(e["description"]), escape(lg.chapter_words(e["chapter"])),
-                  escape(lg.actor_words(e["actors"])), escape(lg.STATUS_WORDS[e["status"]]),
+                  escape(lg.actor_words(e["actors"])), escape(STATUSES[e["status"]]),
                   _cite(links.get(e["event_id"], [])) if e["event_id"] in links else ""]
                  for _, e in events.iterrows()],
                 [11, 40, 10, 10, 10, 19], "kursk-timeline")
@@ -291,7 +290,7 @@ def _uri(app, fromdoc: str, todoc: str, anchor: str) -> str:
 def _used_in(app, docname: str, claim_id: str, uses: dict) -> nodes.paragraph:
     """Where the book uses a claim: "The incursion: § How much ground; § Key points. ..."
     (each section a link; "(computed)" where only a computed figure uses it)."""
-    order = {f"chapters/{slug}": i for i, slug in enumerate(CHAPTERS)}
+    order = {f"chapters/{slug}": i for i, slug in enumerate(CHAPTER_PAGES)}
     para = nodes.paragraph()
     first_doc = True
     for doc in sorted(uses, key=lambda d: (order.get(d, len(order)), d)):

@@ -16,12 +16,14 @@ import yaml
 from IPython.display import Markdown
 
 from .bib import latex, url
-from .paths import REPO_ROOT
-from .tables import escape
+from ..markup import escape
+from ..paths import REPO_ROOT
+from ..vocabulary import CHAPTER_PAGES
 
 #: Chapter slugs in reading order (the files ``chapters/<slug>.md``); the test
 #: suite guards this list, so that renaming a chapter is a deliberate act.
-CHAPTERS = ["incursion", "response", "north-korea", "recapture", "consequences"]
+#: The chapters' pages, in reading order (from the vocabulary).
+CHAPTERS = CHAPTER_PAGES
 
 
 def book_root() -> Path:
@@ -80,7 +82,7 @@ def reference(slug: str | None = None, root: Path | None = None) -> str:
 
 def bibtex_authors(meta: dict) -> str:
     """The authors as a BibTeX ``author`` field: a name given whole (``name:``) braced, so that
-    BibTeX takes it as one literal name; every part escaped (see :func:`kursk.bib.latex`)."""
+    BibTeX takes it as one literal name; every part escaped (see :func:`kursk.publish.bib.latex`)."""
     names = []
     for author in meta["authors"]:
         if "name" in author:
@@ -113,13 +115,13 @@ def _value(name: str, value: str) -> str:
     if name == "url":
         return url(value)  # BibTeX styles read it as it is
     if name in ("title", "booktitle"):
-        return "{" + latex(value) + "}"  # braced twice, so that styles keep its capitals (as kursk.bib does)
+        return "{" + latex(value) + "}"  # braced twice, so that styles keep its capitals (as kursk.publish.bib does)
     return latex(value)
 
 
 def _entry(kind: str, key: str, fields: dict[str, str]) -> str:
     """A BibTeX entry. Every field but the author (BibTeX already) and the URL is text, escaped
-    for BibTeX and LaTeX (:func:`kursk.bib.latex`): the entry parses, and typesets that text."""
+    for BibTeX and LaTeX (:func:`kursk.publish.bib.latex`): the entry parses, and typesets that text."""
     body = ",\n".join(f"  {k} = {{{_value(k, v)}}}" for k, v in fields.items())
     return f"@{kind}{{{key},\n{body}\n}}"
 

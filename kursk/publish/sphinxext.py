@@ -6,7 +6,7 @@
   declares the digest as a config value that invalidates Sphinx's environment.
   Any change to a data file therefore re-executes every chapter (they all read
   the dataset) and re-reads every page.
-* The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.bib`), and the
+* The bibliography is generated from ``data/sources.csv`` (see :mod:`kursk.publish.bib`), and the
   characters it holds back from pybtex (braces, backslashes, ...) are put back in every page.
   Loading the data also validates it: bad input stops the build at once.
 * Offline charts: the Vega runtime, vendored unchanged in ``static/vendor/``, is
@@ -31,45 +31,19 @@ import zipfile
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from . import __version__, icons
+from .. import __version__
+from ..dataset import DATASET_DIR
+from ..dataset.database import write_sqlite
+from ..dataset.read import data_files, load, read_descriptor
+from ..markup import DATA_CLASS
+from . import icons
 from .bib import bibtex, restore_doctree
-from .build import PDF_NAME, mark_built, published_pdf, up_to_date
-from .data import data_files, load, read_descriptor
-from .database import write_sqlite
 from .meta import citation, source_date_epoch
-from .paths import PACKAGE_DIR
-from .tables import DATA_CLASS
+from .stamps import CACHE_DIR, PDF_NAME, execution_cache, inputs_digest, mark_built, published_pdf, up_to_date
 
-STATIC_DIR = PACKAGE_DIR / "static"
+PUBLISH_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PUBLISH_DIR / "static"
 OUT_SUBDIR = "kursk"
-CACHE_DIR = Path("_build") / ".jupyter_cache"
-
-
-#: Modules that run only inside Sphinx or before it, never in a chapter's kernel.
-BUILD_SIDE = ("sphinxext.py", "crossref.py", "build.py", "icons.py", "execute.py")
-
-
-def inputs_digest(data_dir: Path, *, kernel_only: bool = False) -> str:
-    """Digest of everything the pages depend on besides their own text and code.
-
-    With ``kernel_only``, only what a chapter's *outputs* depend on (the dataset, the
-    citation file, the modules the chapters import): the key of the execution cache.
-    The stylesheet, scripts and templates shape pages, not results: they are read at
-    every build and change no output of a chapter."""
-    digest = hashlib.sha256()
-    paths = data_files(data_dir) + [data_dir.parent / "CITATION.cff"]
-    paths += sorted(p for p in PACKAGE_DIR.rglob("*.py") if not (kernel_only and p.name in BUILD_SIDE))
-    for path in paths:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def execution_cache(root: Path) -> Path:
-    """myst-nb's execution cache for the present dataset and package (kursk.execute fills it
-    in parallel before a build)."""
-    return root / CACHE_DIR / inputs_digest(root / "data", kernel_only=True)[:16]
-
-
 def _write_if_changed(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -78,8 +52,8 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def on_config_inited(app, config) -> None:
     root = Path(app.srcdir)
-    # A lighter page layout (see kursk/templates/layout.html).
-    config.templates_path = [str(PACKAGE_DIR / "templates"), *config.templates_path]
+    # A lighter page layout (see kursk/publish/templates/layout.html).
+    config.templates_path = [str(PUBLISH_DIR / "templates"), *config.templates_path]
     data = root / "data"
     dataset = load(data)  # raises DataError, with every problem listed, on bad input
     app.kursk_dataset = dataset  # the ledger and the timeline are written from it (kursk.crossref)
@@ -260,7 +234,7 @@ def vega_bundle() -> str:
 
 def charts_script() -> str:
     """``kursk-charts.js`` with the dark theme and the narrow layout of :mod:`kursk.charts.theme`."""
-    from .charts.theme import browser_themes
+    from ..charts.theme import browser_themes
 
     template = (STATIC_DIR / "kursk-charts.js").read_text(encoding="utf-8")
     return template.replace("__KURSK_THEMES__", json.dumps(browser_themes(), sort_keys=True))
@@ -280,7 +254,7 @@ def licences_text() -> str:
 def dataset_zip(data_dir: Path, target: Path) -> Path:
     """The dataset as one versioned zip: tables, descriptor, map layer, changelog, licence.
     The same bytes at every build: the entries in name order, each dated with the build's
-    one date (:func:`kursk.meta.source_date_epoch`), with fixed permissions."""
+    one date (:func:`kursk.publish.meta.source_date_epoch`), with fixed permissions."""
     descriptor = read_descriptor(data_dir)
     name = f"kursk-dataset-{descriptor['version']}"
     path = target / f"{name}.zip"
@@ -356,7 +330,7 @@ def on_build_finished(app, exception) -> None:
     downloads = Path(app.outdir) / "_downloads"
     dataset_zip(root / "data", downloads)
     # The database takes two seconds to write and depends on the data alone.
-    sources = data_files(root / "data") + [PACKAGE_DIR / "database.py"]
+    sources = data_files(root / "data") + [DATASET_DIR / "database.py"]
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
     database = downloads / f"kursk-dataset-{read_descriptor(root / 'data')['version']}.sqlite"
     if not up_to_date(root, "sqlite", database, digest):
@@ -386,7 +360,7 @@ def on_build_finished(app, exception) -> None:
 
 class ExactDataText(SphinxTransform):
     """Keep smart quotes out of text from the data: blocks of class ``kursk-data``
-    (:func:`kursk.tables.data_block`) are printed as written, " and -- included."""
+    (:func:`kursk.markup.data_block`) are printed as written, " and -- included."""
 
     default_priority = 700  # before Sphinx's SmartQuotes (750)
 

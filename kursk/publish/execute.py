@@ -3,13 +3,13 @@
 Jupyter Book executes the notebooks one after another while it reads them. On a machine
 with several cores that leaves most of them idle. :func:`execute` runs every chapter whose
 outputs the cache lacks at the same time (one kernel each, up to one per core) and stores
-the executed notebooks in the cache that :mod:`kursk.sphinxext` points myst-nb at
-(:func:`kursk.sphinxext.execution_cache`); Sphinx then finds them there. A chapter whose code fails is not stored: myst-nb executes it again
+the executed notebooks in the cache that :mod:`kursk.publish.sphinxext` points myst-nb at
+(:func:`kursk.publish.stamps.execution_cache`); Sphinx then finds them there. A chapter whose code fails is not stored: myst-nb executes it again
 itself and reports the failure, with the cell and the traceback, as it always does.
 
 The cache key of a notebook is its code (see jupyter-cache); the folder of the cache is
 named by a digest of everything the code reads besides itself. The build checks the data
-before it calls this (:func:`kursk.build.check_data`): bad data is never executed.
+before it calls this (:func:`kursk.publish.build.check_data`): bad data is never executed.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    from .sphinxext import execution_cache
+    from .stamps import execution_cache
 
     cache = get_cache(str(execution_cache(root)))
     todo = []
