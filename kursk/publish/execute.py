@@ -15,16 +15,17 @@ before it calls this (:func:`kursk.publish.build.check_data`): bad data is never
 from __future__ import annotations
 
 import os
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 TIMEOUT = 300  # seconds a cell may take, as execute.timeout in _config.yml
+CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}", re.MULTILINE)
 
 
 def chapters(root: Path) -> list[Path]:
     """The executable pages that the table of contents lists (its root page included)."""
-    import jupytext
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -32,7 +33,8 @@ def chapters(root: Path) -> list[Path]:
     found = []
     for page in sorted(listed):
         source = root / f"{page}.md"
-        if source.is_file() and any(cell.cell_type == "code" for cell in jupytext.read(source).cells):
+        # a MyST notebook's code cells are fenced as {code-cell} (jupytext's MyST format)
+        if source.is_file() and CODE_CELL.search(source.read_text(encoding="utf-8")):
             found.append(source)
     return found
 
@@ -51,19 +53,34 @@ def _run(source: Path):
 def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     """Execute the chapters the cache lacks, in parallel; return each one's seconds
     (``None`` for a chapter that failed and is left to myst-nb)."""
+    from .stamps import digest_of, execution_cache
+
+    cache_dir = execution_cache(root)
+    # A chapter found in this cache before, with the same source, is there still (a cache is
+    # never changed under its name: a new dataset or package is a new folder).
+    known = root / "_build" / "stamps" / "cached"
+    unknown = {}
+    for source in chapters(root):
+        key = digest_of(str(cache_dir), source.read_bytes())
+        if (known / source.stem).is_file() and (known / source.stem).read_text() == key:
+            continue
+        unknown[source] = key
+    if not unknown:
+        return {}
     import jupytext
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    from .stamps import execution_cache
-
-    cache = get_cache(str(execution_cache(root)))
+    cache = get_cache(str(cache_dir))
     todo = []
-    for source in chapters(root):
+    for source, key in unknown.items():
         try:
             cache.match_cache_notebook(jupytext.read(source))
         except KeyError:
             todo.append(source)
+            continue
+        known.mkdir(parents=True, exist_ok=True)
+        (known / source.stem).write_text(key)
     if not todo:
         return {}
     workers = workers or min(len(todo), os.cpu_count() or 1)

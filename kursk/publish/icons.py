@@ -59,13 +59,20 @@ def prune_theme_css(path: Path) -> int:
     output (about 1,900 rules, 16 KB compressed, on every page): :func:`stylesheet` draws the
     icons the pages use, and nothing uses the font. The stylesheet is parsed (tinycss2) and
     only whole top-level rules are dropped. Returns the number of rules dropped."""
+    text = path.read_text(encoding="utf-8")
+    pruned, dropped = pruned_css(text)
+    if dropped:
+        path.write_text(pruned, encoding="utf-8")
+    return dropped
+
+
+def pruned_css(text: str) -> tuple[str, int]:
+    """The stylesheet ``text`` without the icon font's glyph rules, and how many were dropped."""
     import tinycss2
 
-    rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"))
+    rules = tinycss2.parse_stylesheet(text)
     kept = [rule for rule in rules if not _is_glyph_rule(rule)]
-    if len(kept) < len(rules):
-        path.write_text(tinycss2.serialize(kept), encoding="utf-8")
-    return len(rules) - len(kept)
+    return (tinycss2.serialize(kept) if len(kept) < len(rules) else text), len(rules) - len(kept)
 
 
 def theme_fontawesome() -> Path:

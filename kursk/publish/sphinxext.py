@@ -39,7 +39,9 @@ from ..markup import DATA_CLASS
 from . import icons
 from .bib import bibtex, restore_doctree
 from .meta import citation, source_date_epoch
-from .stamps import CACHE_DIR, PDF_NAME, execution_cache, inputs_digest, mark_built, published_pdf, up_to_date
+from ..paths import PACKAGE_DIR
+from .stamps import (CACHE_DIR, PDF_NAME, digest_of, execution_cache, inputs_digest, mark_built, published_pdf,
+                     remembered, up_to_date)
 
 PUBLISH_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PUBLISH_DIR / "static"
@@ -293,7 +295,8 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
     .ipynb: its MyST source with the outputs of this build. A draft in ``chapters/`` that the
     table of contents does not list is not part of the book and is skipped. The same bytes at
     every build of one commit: each cell's id is derived from its type and source (jupytext
-    gives random ones), and no timing of the execution is kept."""
+    gives random ones), and no timing of the execution is kept. A notebook whose source and
+    execution cache are those it was last written from is left as it is."""
     import jupytext
     import nbformat
     from jupyter_cache import get_cache
@@ -302,6 +305,12 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for source in sorted(root / f"{doc}.md" for doc in docs if doc.startswith("chapters/")):
+        path = target / f"{source.stem}.ipynb"
+        stamp = root / "_build" / "stamps" / "notebooks" / source.stem
+        key = digest_of(str(cache_path), source.read_bytes())
+        if path.is_file() and stamp.is_file() and stamp.read_text() == key:
+            written.append(path)
+            continue
         notebook = jupytext.read(source)
         if not any(cell.cell_type == "code" for cell in notebook.cells):
             continue
@@ -317,8 +326,9 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
                 n += 1  # two cells with the same source
             ids.add(cell_id)
             cell.id = cell_id
-        path = target / f"{source.stem}.ipynb"
         nbformat.write(executed, path)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(key)
         written.append(path)
     return written
 
@@ -345,7 +355,10 @@ def on_build_finished(app, exception) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out / "vega.js", vega_bundle())
     _write_if_changed(out / "vega-licenses.txt", licences_text())
-    _write_if_changed(out / "kursk-charts.js", charts_script())
+    charts_code = sorted((PACKAGE_DIR / "charts").glob("*.py")) + [PACKAGE_DIR / "vocabulary.py",
+                                                                   STATIC_DIR / "kursk-charts.js"]
+    _write_if_changed(out / "kursk-charts.js", remembered(
+        root, "kursk-charts.js", digest_of(*(p.read_bytes() for p in charts_code)), charts_script))
     redirect = Path(app.outdir) / "index.html"
     if redirect.is_file() and redirect.read_text(encoding="utf-8").lstrip().startswith("<meta"):
         redirect.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project)),
@@ -354,7 +367,13 @@ def on_build_finished(app, exception) -> None:
     _drop_unused_specs(Path(app.outdir))
     pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
     _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
-    icons.prune_theme_css(Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css")
+    # The theme's stylesheet, copied afresh by every build, without its icon font (parsed once per
+    # version of the theme).
+    theme_css = Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css"
+    original = theme_css.read_text(encoding="utf-8")
+    pruned = remembered(root, "pydata-sphinx-theme.css", digest_of(original), lambda: icons.pruned_css(original)[0])
+    if pruned != original:
+        theme_css.write_text(pruned, encoding="utf-8")
     shutil.copyfile(STATIC_DIR / "kursk.css", out / "kursk.css")
 
 

@@ -61,6 +61,28 @@ def mark_built(root: Path, target: str, digest: str) -> None:
     stamp.write_text(digest)
 
 
+def digest_of(*parts: bytes | str) -> str:
+    """SHA-256 over ``parts``, each one delimited (texts as UTF-8)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update((part.encode() if isinstance(part, str) else part) + b"\0")
+    return digest.hexdigest()
+
+
+def remembered(root: Path, name: str, key: str, make) -> str:
+    """The text ``make()`` returns, kept under ``_build/stamps/made/`` with ``key`` (a digest
+    of everything the text depends on): made again only when the key changes."""
+    kept = root / "_build" / "stamps" / "made" / name
+    if kept.is_file():
+        stored_key, _, text = kept.read_text(encoding="utf-8").partition("\n")
+        if stored_key == key:
+            return text
+    text = make()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(key + "\n" + text, encoding="utf-8")
+    return text
+
+
 def published_pdf(root: Path) -> Path:
     """The last PDF edition that built without fault (the web book links this one)."""
     return root / "_build" / "pdf" / PDF_NAME
