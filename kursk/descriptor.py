@@ -180,6 +180,7 @@ def _structure(descriptor, shown: str) -> list[Problem]:
     tables, layers = _tables(resources)
     for i, resource in enumerate(resources):
         at = f"/resources/{i}"
+        before = len(problems)
         if not isinstance(resource, dict):
             fault(at, "an object describing one file", resource)
             continue
@@ -247,7 +248,8 @@ def _structure(descriptor, shown: str) -> list[Problem]:
                   "unbounded subjects), units "
                   "(each with its size in km²), columns and unit and subject (of this table) and regions "
                   "(resource, key, area)", limits)
-        _table_rules(resource, at, names_here, tables, layers, fault)
+        if len(problems) == before:  # a table rule reads the fields: checked once they are sound
+            _table_rules(resource, at, names_here, tables, layers, fault)
     return problems
 
 

@@ -70,18 +70,20 @@ def check_date_order(rows: list, shown: str, spec: dict, tables: dict, shown_of:
         for line, row in rows[1:]:
             (first, first_at), (second, second_at) = earlier(row), later(row)
             good = not first or not second or first <= second  # dates written YYYY-MM-DD sort as text
-            found = (f"{_side(rule['earlier'], row, rows, first, first_at)}, "
-                     f"{_side(rule['later'], row, rows, second, second_at)}")
+            sides = [_side(rule["earlier"], row, rows, first, first_at),
+                     _side(rule["later"], row, rows, second, second_at)]
             if group_at is None:
                 if not good:
-                    problems.append(Problem(shown, line, column, rule["expected"], found, "date-order"))
+                    problems.append(Problem(shown, line, column, rule["expected"], ", ".join(sides), "date-order"))
             else:
-                groups.setdefault(row[group_at], []).append((line, good, found))
+                groups.setdefault(row[group_at], []).append((line, good, sides))
         for group, members in groups.items():
             if not any(good for _, good, _ in members):
-                found = "; ".join(f for _, _, f in members)
-                problems.append(Problem(shown, members[0][0], column, rule["expected"],
-                                        f"{rule['anyOf']} {quoted(group)} only with {found}", "date-order"))
+                # the side reached through the group's column is the same on every row: shown once
+                same = 0 if rule["earlier"].get("via") == rule["anyOf"] else 1
+                found = (f"{members[0][2][same]}, only with "
+                         + "; ".join(sides[1 - same] for _, _, sides in members))
+                problems.append(Problem(shown, members[0][0], column, rule["expected"], found, "date-order"))
     return problems
 
 
