@@ -257,17 +257,17 @@ def _table_rules(resource: dict, at: str, names: list, tables: dict, layers: set
     """The shapes of the table rules of :mod:`kursk.rules`."""
     order = resource.get("kursk:dateOrder")
     own = {n: t for n, t in tables.get(resource.get("name"), {}).items() if n in names}
-    if order is not None and not _date_order_ok(order, own, tables):
+    if "kursk:dateOrder" in resource and not _date_order_ok(order, own, tables):
         fault(at + "/kursk:dateOrder", "a list of rules, each with an earlier and a later date (a date column of "
               "this table, or one of another table reached via a column of this one: via, resource, key, column), "
               "an expected text and optionally anyOf (a column of this table)", order)
     regions = resource.get("kursk:mapRegions")
-    if regions is not None and not _map_regions_ok(regions, own, layers):
+    if "kursk:mapRegions" in resource and not _map_regions_ok(regions, own, layers):
         fault(at + "/kursk:mapRegions", "an object with a map layer (layer), this table's lat, lon and region "
               "columns, cellDegrees (0.001 to 0.1), toleranceKm (0 to 50), an expected text and anchors "
               "(each region's lat and lon)", regions)
     reach = resource.get("kursk:mapReach")
-    if reach is not None and not _map_reach_ok(reach, own, layers):
+    if "kursk:mapReach" in resource and not _map_reach_ok(reach, own, layers):
         fault(at + "/kursk:mapReach", "an object with a map layer (layer), this table's unit and columns, "
               "units (each unit of length with its size in km) and an expected text", reach)
 
