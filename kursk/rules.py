@@ -257,12 +257,13 @@ def check_map_regions(rows: list, shown: str, spec: dict, layers: dict, shown_of
             continue
         lies = f"in {region_of[here]}" if here in region_of else (
             "in none of " + ", ".join(rule["anchors"]) if here else f"on a line, more than {tolerance:g} km from {region}")
-        beyond = "" if (x, y) == (lon, lat) else f" (beyond the map's frame; its nearest point, lat {y:g}, lon {x:g}, is)"
+        where = "which the map places" if (x, y) == (lon, lat) else (
+            f"beyond the map's frame, whose nearest point (lat {y:g}, lon {x:g}) the map places")
         problems.append(Problem(
             shown, line, f"{rule['lat']}, {rule['lon']}",
             f"a place in {region} (column {rule['region']}) to lie inside {region} as the map ({layer}) draws it, "
             f"or within {tolerance:g} km of it",
-            f"lat {quoted(row[columns['lat']])}, lon {quoted(row[columns['lon']])}, which the map places{beyond} {lies}",
+            f"lat {quoted(row[columns['lat']])}, lon {quoted(row[columns['lon']])}, {where} {lies}",
             "map-region"))
     return problems
 

@@ -107,6 +107,7 @@ CASES = [
     ("control-after-source", "control", lambda s: s.replace("P0001,sudzha,2024-08-20,", "P0001,sudzha,2024-08-21,"), False),
     ("sources-before-event", "events", lambda s: s.replace("E001,2024-08-12,day,", "E001,2024-08-14,day,"), False),
     ("place-outside-region", "places", lambda s: s.replace(",51.19139,35.27056,Kursk,", ",50.90770,34.79810,Kursk,"), False),
+    ("place-beyond-map", "places", lambda s: s.replace(",51.19139,35.27056,Kursk,", ",49.19139,35.27056,Kursk,"), False),
     ("distance-beyond-map", "claims", lambda s: s.replace("ukrainian_forces_in_kursk,93,,,exact,settlements", "ukrainian_forces_in_kursk,500,,,exact,km"), False),
     ("descriptor-bad-map-rule", "datapackage", lambda s: s.replace('"cellDegrees": 0.01', '"cellDegrees": 0', 1), False),
     ("descriptor-not-json", "datapackage", lambda s: s.replace('"name": "kursk-battle-2024-2025",', '"name": "kursk-battle-2024-2025"', 1), False),
