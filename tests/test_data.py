@@ -48,7 +48,8 @@ def test_corpus_has_the_required_kinds_of_fault():
                    # the meaning rules of issue 19: dates in order, places on the map, plausible values
                    "accessed-before-published", "reported-after-source", "control-after-source",
                    "sources-before-event", "month-not-first", "place-outside-region", "place-beyond-map", "distance-beyond-map",
-                   "count-not-whole", "population-of-installation", "descriptor-bad-map-rule"):
+                   "count-not-whole", "population-of-installation", "repost-of-itself", "region-without-area",
+                   "descriptor-bad-map-rule"):
         assert needed in BAD_CASES
 
 

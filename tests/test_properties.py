@@ -209,7 +209,7 @@ def _day(start: str, days: int) -> str:
 def broken_rule(draw):
     """(table, key, changes, code, file of the expected problem, line of it or None (the key's line))."""
     rule = draw(st.sampled_from(["accessed", "installation", "count", "month", "reported", "control", "event",
-                                 "place", "distance"]))
+                                 "place", "distance", "repost", "area"]))
     later = draw(st.integers(1, 800))
     if rule == "accessed":  # read before it was published
         return ("sources", "censor-20240812-syrskyi", {"accessed": _day("2024-08-12", -later)}, "row-constraint",
@@ -240,6 +240,14 @@ def broken_rule(draw):
         lat, lon = draw(st.sampled_from([(50.9077, 34.7981), (50.6011, 36.0197), (52.1483, 34.4944)]))
         return ("places", "sudzha", {"lat": f"{lat + draw(st.floats(-0.05, 0.05)):.5f}",
                                      "lon": f"{lon + draw(st.floats(-0.05, 0.05)):.5f}"}, "map-region", "places", None)
+    if rule == "repost":  # a re-post whose original is its own publisher
+        name = draw(st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters='"'),
+                            min_size=1, max_size=30).filter(str.strip))
+        return ("sources", "wikipedia-undated-kurskoblast", {"publisher": name, "original_publisher": name},
+                "row-constraint", "sources", None)
+    if rule == "area":  # a region with no area
+        return ("regions", "Kursk", {"area_km2": draw(st.sampled_from(["0", "0.0", "0.00"]))}, "row-constraint",
+                "regions", None)
     unit, factor = draw(st.sampled_from([("km", 1.0), ("mi", 1.609344)]))  # beyond the map's diagonal (325 km)
     value = draw(st.integers(int(325 / factor) + 1, 10 ** 6))
     return ("claims", "C0003", {"unit": unit, "value": str(value)}, "map-reach", "claims", None)

@@ -99,6 +99,8 @@ CASES = [
     ("not-csv", "metrics", lambda s: WEB_PAGE, False),
     ("control-character", "events", lambda s: s.replace("Syrskyi reports", "Syrskyi\treports"), False),
     ("duplicate-pair", "event_sources", lambda s: s + s.split("\n", 1)[1], False),
+    ("repost-of-itself", "sources", lambda s: s.replace("reference,repost,Wikipedia (English),Reference article; the copy read shows no revision date.\nwikipedia-undated-sudzha", "reference,repost,wikizero.org (Wikipedia mirror),Reference article; the copy read shows no revision date.\nwikipedia-undated-sudzha"), False),
+    ("region-without-area", "regions", lambda s: s.replace(",Russia,29997,", ",Russia,0,"), False),
     ("accessed-before-published", "sources", lambda s: s.replace(",en,2026-11-25,news_outlet,original,,\nukrpravda", ",en,2024-08-11,news_outlet,original,,\nukrpravda"), False),
     ("population-of-installation", "places", lambda s: s.replace(",6036,2010,town,", ",6036,2010,infrastructure,"), False),
     ("count-not-whole", "claims", lambda s: s.replace(SETTLEMENTS, "settlements_held,ukrainian_forces_in_kursk,93.5,,,exact"), False),
