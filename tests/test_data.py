@@ -44,7 +44,12 @@ def test_corpus_has_the_required_kinds_of_fault():
                    "wrong-type", "missing-required", "unknown-source", "unknown-place", "duplicate-id",
                    "outside-study-period", "negative-count", "low-above-high", "not-finite", "number-overflow",
                    "area-above-region", "share-above-100", "empty-table", "unbalanced-quote", "not-csv",
-                   "descriptor-not-json", "descriptor-unknown-type", "duplicate-pair", "control-character"):
+                   "descriptor-not-json", "descriptor-unknown-type", "duplicate-pair", "control-character",
+                   # the meaning rules of issue 19: dates in order, places on the map, plausible values
+                   "accessed-before-published", "reported-after-source", "control-after-source",
+                   "sources-before-event", "month-not-first", "place-outside-region", "place-beyond-map", "distance-beyond-map",
+                   "count-not-whole", "population-of-installation", "repost-of-itself", "region-without-area",
+                   "descriptor-bad-map-rule"):
         assert needed in BAD_CASES
 
 

@@ -182,3 +182,84 @@ def test_a_damaged_descriptor_loads_or_raises_data_error(data):
             broken = json.dumps(document).encode("utf-8")
         descriptor.write_bytes(broken)
         _check(path)
+
+
+# --- the meaning rules (issue 19): rows drawn to break each one are reported --------------
+
+COUNT_UNITS = ["settlements", "people", "vehicles", "tanks", "launchers", "families", "coffins", "buildings",
+               "certificates"]
+STUDY_END = pd.Timestamp("2026-11-25")
+
+
+def _edit(path: Path, table: str, key: str, changes: dict) -> int:
+    """Set cells of the row whose first cell is ``key``; the line it is on."""
+    rows = _rows((path / f"{table}.csv").read_text(encoding="utf-8"))
+    line = next(n for n, row in enumerate(rows) if row[0] == key)
+    for column, value in changes.items():
+        rows[line][rows[0].index(column)] = value
+    (path / f"{table}.csv").write_text(_write(rows), encoding="utf-8")
+    return line + 1
+
+
+def _day(start: str, days: int) -> str:
+    return (pd.Timestamp(start) + timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+@st.composite
+def broken_rule(draw):
+    """(table, key, changes, code, file of the expected problem, line of it or None (the key's line))."""
+    rule = draw(st.sampled_from(["accessed", "installation", "count", "month", "reported", "control", "event",
+                                 "place", "distance", "repost", "area"]))
+    later = draw(st.integers(1, 800))
+    if rule == "accessed":  # read before it was published
+        return ("sources", "censor-20240812-syrskyi", {"accessed": _day("2024-08-12", -later)}, "row-constraint",
+                "sources", None)
+    if rule == "installation":  # a population for a place that is no settlement
+        return ("places", "sudzha", {"kind": draw(st.sampled_from(["infrastructure", "river_crossing",
+                                                                   "border_crossing"])),
+                                     "population": str(draw(st.integers(1, 10 ** 6)))}, "row-constraint",
+                "places", None)
+    if rule == "count":  # a fraction of a count
+        whole, cents = draw(st.integers(0, 10 ** 6)), draw(st.integers(1, 99))
+        return ("claims", "C0003", {"unit": draw(st.sampled_from(COUNT_UNITS)), "value": f"{whole}.{cents:02d}"},
+                "row-constraint", "claims", None)
+    if rule == "month":  # a month-precision date not on the 1st
+        day = _day("2024-08-01", draw(st.integers(0, 800)))
+        if day.endswith("-01"):
+            day = day[:-2] + "02"
+        return ("events", "E001", {"date": day, "date_precision": "month"}, "row-constraint", "events", None)
+    if rule == "reported":  # stated after the source that carries it was published
+        return ("claims", "C0003", {"reported": _day("2024-08-20", later)}, "date-order", "claims", None)
+    if rule == "control":  # taken after the source reporting it was published
+        date = min(pd.Timestamp("2024-08-20") + timedelta(days=later), STUDY_END).strftime("%Y-%m-%d")
+        return ("control", "P0001", {"date": date}, "date-order", "control", None)
+    if rule == "event":  # happened after its only source was published
+        date = min(pd.Timestamp("2024-08-12") + timedelta(days=later), STUDY_END).strftime("%Y-%m-%d")
+        return ("events", "E001", {"date": date}, "date-order", "event_sources", 2)
+    if rule == "place":  # a place of Kursk drawn somewhere well inside another region
+        lat, lon = draw(st.sampled_from([(50.9077, 34.7981), (50.6011, 36.0197), (52.1483, 34.4944)]))
+        return ("places", "sudzha", {"lat": f"{lat + draw(st.floats(-0.05, 0.05)):.5f}",
+                                     "lon": f"{lon + draw(st.floats(-0.05, 0.05)):.5f}"}, "map-region", "places", None)
+    if rule == "repost":  # a re-post whose original is its own publisher
+        name = draw(st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters='"'),
+                            min_size=1, max_size=30).filter(str.strip))
+        return ("sources", "wikipedia-undated-kurskoblast", {"publisher": name, "original_publisher": name},
+                "row-constraint", "sources", None)
+    if rule == "area":  # a region with no area
+        return ("regions", "Kursk", {"area_km2": draw(st.sampled_from(["0", "0.0", "0.00"]))}, "row-constraint",
+                "regions", None)
+    unit, factor = draw(st.sampled_from([("km", 1.0), ("mi", 1.609344)]))  # beyond the map's diagonal (325 km)
+    value = draw(st.integers(int(325 / factor) + 1, 10 ** 6))
+    return ("claims", "C0003", {"unit": unit, "value": str(value)}, "map-reach", "claims", None)
+
+
+@settings(max_examples=60)
+@given(case=broken_rule())
+def test_a_row_breaking_a_meaning_rule_is_reported(case):
+    table, key, changes, code, file, line = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_dataset(Path(folder))
+        edited = _edit(path, table, key, changes)
+        problems = validate(path)
+        where = [(p.file, p.line, p.code) for p in problems]
+        assert (f"data/{file}.csv", line or edited, code) in where, (changes, [str(p) for p in problems])

@@ -74,6 +74,76 @@ def _groups_ok(groups) -> bool:
         and all(isinstance(s, str) for s in g["sides"]) for g in groups.values())
 
 
+def _finite(value, low: float, high: float) -> bool:
+    """A number (not a truth value) from ``low`` to ``high``."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and low <= value <= high
+
+
+def _date_ref_ok(ref, own: dict, tables: dict) -> bool:
+    """A side of a ``kursk:dateOrder`` rule: a date column of this table, or a date column of
+    another table reached through a column of this one (``via``) that holds its ``key``."""
+    if not isinstance(ref, dict) or not all(isinstance(ref.get(k, ""), str) for k in ("column", "via", "key")) \
+            or "column" not in ref:
+        return False
+    if "via" not in ref:
+        return set(ref) == {"column"} and own.get(ref["column"]) == "date"
+    other = tables.get(ref.get("resource")) if isinstance(ref.get("resource"), str) else None
+    return (set(ref) == {"via", "resource", "key", "column"} and ref["via"] in own and other is not None
+            and ref.get("key") in other and other.get(ref["column"]) == "date")
+
+
+def _date_order_ok(rules, own: dict, tables: dict) -> bool:
+    """Whether ``kursk:dateOrder`` is a list of rules, each with an earlier and a later date
+    (see :func:`_date_ref_ok`), an expected text, and optionally ``anyOf``, a column."""
+    return isinstance(rules, list) and all(
+        isinstance(r, dict) and _date_ref_ok(r.get("earlier"), own, tables)
+        and _date_ref_ok(r.get("later"), own, tables) and isinstance(r.get("expected"), str)
+        and (r.get("anyOf") is None or isinstance(r["anyOf"], str) and r["anyOf"] in own) for r in rules)
+
+
+def _map_regions_ok(rule, own: dict, layers: set) -> bool:
+    """Whether ``kursk:mapRegions`` names a map layer, this table's lat, lon and region
+    columns, a cell size and a tolerance, and an anchor (lat, lon) for each region."""
+    anchors = rule.get("anchors") if isinstance(rule, dict) else None
+    return (isinstance(rule, dict) and isinstance(rule.get("layer"), str) and rule["layer"] in layers
+            and all(isinstance(rule.get(k), str) and own.get(rule[k]) == "number" for k in ("lat", "lon"))
+            and isinstance(rule.get("region"), str) and rule["region"] in own
+            and _finite(rule.get("cellDegrees"), 0.001, 0.1) and _finite(rule.get("toleranceKm"), 0, 50)
+            and isinstance(rule.get("expected"), str)
+            and isinstance(anchors, dict) and bool(anchors) and all(
+                isinstance(a, dict) and _finite(a.get("lat"), -90, 90) and _finite(a.get("lon"), -180, 180)
+                for a in anchors.values()))
+
+
+def _map_reach_ok(rule, own: dict, layers: set) -> bool:
+    """Whether ``kursk:mapReach`` names a map layer, this table's unit and value columns,
+    and the size in km of each unit of length."""
+    units = rule.get("units") if isinstance(rule, dict) else None
+    return (isinstance(rule, dict) and isinstance(rule.get("layer"), str) and rule["layer"] in layers
+            and isinstance(rule.get("unit"), str) and rule["unit"] in own and isinstance(rule.get("columns"), list)
+            and all(isinstance(c, str) and own.get(c) in ("number", "integer") for c in rule["columns"])
+            and isinstance(rule.get("expected"), str)
+            and isinstance(units, dict) and bool(units) and all(_finite(f, 1e-9, 1e9) for f in units.values()))
+
+
+def _tables(resources: list) -> tuple[dict, set]:
+    """Each table's columns (name: type) and the names of the map layers, as far as they can be read."""
+    tables, layers = {}, set()
+    for resource in resources:
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            continue
+        if resource.get("format") == "geojson":
+            layers.add(resource["name"])
+            continue
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if isinstance(fields, list):
+            tables[resource["name"]] = {f["name"]: f.get("type", "string") for f in fields
+                                        if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    return tables, layers
+
+
 def _foreign_key(link, names: list) -> bool:
     """Whether a foreign key is an object naming this table's fields and those it points to."""
     if not isinstance(link, dict) or not isinstance(link.get("reference"), dict):
@@ -107,8 +177,10 @@ def _structure(descriptor, shown: str) -> list[Problem]:
             and isinstance(formats[t].get("expected"), str) for t in TYPES):
         fault("/kursk:cellFormats", "a pattern and an expected text for each type: " + ", ".join(TYPES), formats)
     names = set()
+    tables, layers = _tables(resources)
     for i, resource in enumerate(resources):
         at = f"/resources/{i}"
+        before = len(problems)
         if not isinstance(resource, dict):
             fault(at, "an object describing one file", resource)
             continue
@@ -176,7 +248,28 @@ def _structure(descriptor, shown: str) -> list[Problem]:
                   "unbounded subjects), units "
                   "(each with its size in km²), columns and unit and subject (of this table) and regions "
                   "(resource, key, area)", limits)
+        if len(problems) == before:  # a table rule reads the fields: checked once they are sound
+            _table_rules(resource, at, names_here, tables, layers, fault)
     return problems
+
+
+def _table_rules(resource: dict, at: str, names: list, tables: dict, layers: set, fault) -> None:
+    """The shapes of the table rules of :mod:`kursk.rules`."""
+    order = resource.get("kursk:dateOrder")
+    own = {n: t for n, t in tables.get(resource.get("name"), {}).items() if n in names}
+    if "kursk:dateOrder" in resource and not _date_order_ok(order, own, tables):
+        fault(at + "/kursk:dateOrder", "a list of rules, each with an earlier and a later date (a date column of "
+              "this table, or one of another table reached via a column of this one: via, resource, key, column), "
+              "an expected text and optionally anyOf (a column of this table)", order)
+    regions = resource.get("kursk:mapRegions")
+    if "kursk:mapRegions" in resource and not _map_regions_ok(regions, own, layers):
+        fault(at + "/kursk:mapRegions", "an object with a map layer (layer), this table's lat, lon and region "
+              "columns, cellDegrees (0.001 to 0.1), toleranceKm (0 to 50), an expected text and anchors "
+              "(each region's lat and lon)", regions)
+    reach = resource.get("kursk:mapReach")
+    if "kursk:mapReach" in resource and not _map_reach_ok(reach, own, layers):
+        fault(at + "/kursk:mapReach", "an object with a map layer (layer), this table's unit and columns, "
+              "units (each unit of length with its size in km) and an expected text", reach)
 
 
 def read(path: Path, shown: str) -> tuple[dict | None, list[Problem]]:

@@ -63,6 +63,34 @@ def _side_groups(groups: dict) -> str:
         f"{words['label']} ({group}): {', '.join(words['sides'])}" for group, words in groups.items()) + ".")
 
 
+def _date_side(ref: dict) -> str:
+    if "via" not in ref:
+        return ref["column"]
+    return f"{ref['resource']}.{ref['column']} (through {ref['via']})"
+
+
+def _table_rules(resource: dict) -> str:
+    """The cross-row rules of :mod:`kursk.rules` declared for a table, in words."""
+    words = ""
+    for rule in resource.get("kursk:dateOrder", []):
+        group = f" (at least one row of each {rule['anyOf']})" if rule.get("anyOf") else ""
+        words += (f" Across tables (kursk:dateOrder), each row must have {rule['expected']} "
+                  f"({_date_side(rule['earlier'])} on or before {_date_side(rule['later'])}{group}).")
+    regions = resource.get("kursk:mapRegions")
+    if regions:
+        anchors = "; ".join(f"{name}: {a['lat']}° N, {a['lon']}° E" + (f", {a['place']}" if a.get("place") else "")
+                            for name, a in regions["anchors"].items())
+        words += (f" Places on the map (kursk:mapRegions, layer {regions['layer']}): the point ({regions['lat']}, "
+                  f"{regions['lon']}) must lie inside the region named by {regions['region']}, or within "
+                  f"{regions['toleranceKm']:g} km of it. {regions['expected']} Anchors: {anchors}.")
+    reach = resource.get("kursk:mapReach")
+    if reach:
+        units = ", ".join(f"{u} = {f:g} km" for u, f in reach["units"].items())
+        words += (f" Distances within the map (kursk:mapReach, layer {reach['layer']}): "
+                  f"{', '.join(reach['columns'])} in a unit of length ({units}). {reach['expected']}")
+    return words
+
+
 def _value_definitions(resource: dict) -> str:
     """For each column whose values are defined (``kursk:values``), a list: value, label, meaning."""
     blocks = []
@@ -107,6 +135,7 @@ def show(descriptor: dict, tables: dict[str, pd.DataFrame]) -> None:
             intro += " This table may be empty."
         if resource.get("kursk:areaLimits"):
             intro += escape(_area_limits(resource["kursk:areaLimits"], tables))
+        intro += escape(_table_rules(resource))
         if resource.get("kursk:sideGroups"):
             intro += escape(_side_groups(resource["kursk:sideGroups"]))
         display(Markdown(data_block(intro) + "\n\n" + markdown_table(fields_frame(resource), {

@@ -15,8 +15,11 @@ cascade of others:
 5. rows: types, required values, enums, patterns, ranges, unique and primary
    keys, foreign keys (checked by the ``frictionless`` validator), and the
    cross-column rules listed under ``kursk:rowChecks``;
-6. tables: at least one row unless ``kursk:mayBeEmpty``, and no area larger
-   than the region it lies in (``kursk:areaLimits``).
+6. tables: at least one row unless ``kursk:mayBeEmpty``, no area larger
+   than the region it lies in (``kursk:areaLimits``), dates in order across
+   tables (``kursk:dateOrder``), places inside their region on the map
+   (``kursk:mapRegions``) and distances within its reach (``kursk:mapReach``),
+   by :mod:`kursk.rules`.
 
 Every problem is reported with the file, the line (1 is the header), the
 column and what was expected, and loading raises :class:`DataError`: for any
@@ -33,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 from frictionless import FrictionlessException, Package
 
-from . import checks, descriptor as descriptors
+from . import checks, descriptor as descriptors, rules
 from .errors import DataError, Problem, shorten
 from ..paths import DESCRIPTOR, data_dir
 from ..vocabulary import SIDES
@@ -228,6 +231,8 @@ def _validate(directory: Path) -> tuple[list[Problem], dict | None, dict[str, li
             continue
         problems += checks.check_not_empty(rows[name], shown[name], resource)
         problems += checks.check_area_limits(rows[name], shown[name], resource, rows, shown)
+    # dates in order across tables, places inside their region on the map, distances within its reach
+    problems += rules.check_tables(resources, rows, shown, raw, _shown_descriptor(directory))
     return problems, descriptor, rows, raw
 
 
