@@ -3,6 +3,9 @@
 #               (and the PDF edition beside it when TeX is installed)
 #   make pdf    the PDF edition alone
 #   make lab    open the chapters as notebooks in JupyterLab
+#   make check  the fast tier while you work (about a minute): every test that needs no
+#               whole-book build and no browser (data, properties, bibliography, prose,
+#               ledger units, the package's imports)
 #   make test   set up .venv if needed, run the whole test suite (strict build included)
 #   make bench  measure build times and page weight and speed (benchmarks/README.md)
 
@@ -16,7 +19,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 NODE_TOOLS := tests/browser-tools
 NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
-.PHONY: book pdf lab test bench clean requirements
+.PHONY: book pdf lab check test bench clean requirements
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -44,6 +47,9 @@ $(TOOLS_STAMP): requirements-tools.txt
 $(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
 	cd $(NODE_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(NODE_STAMP)
+
+check: $(STAMP) $(TOOLS_STAMP)
+	KURSK_CFFCONVERT=$(CURDIR)/$(TOOLS)/bin/cffconvert $(BIN)/python -m pytest -m "not build and not browser"
 
 test: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	KURSK_CFFCONVERT=$(CURDIR)/$(TOOLS)/bin/cffconvert $(BIN)/python -m pytest

@@ -50,3 +50,11 @@ def book(tmp_path_factory) -> Path:
     result = build(copy, "book")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return copy
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the built book is a build test, marked or not: ``make check``
+    (``-m "not build and not browser"``) never builds the book."""
+    for item in items:
+        if "book" in getattr(item, "fixturenames", ()) and item.get_closest_marker("build") is None:
+            item.add_marker(pytest.mark.build)

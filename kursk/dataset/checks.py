@@ -1,6 +1,6 @@
 """The checks behind :func:`kursk.dataset.read.validate`, one function per step.
 
-The descriptor is read and checked first (:mod:`kursk.descriptor`). Each step
+The descriptor is read and checked first (:mod:`kursk.dataset.descriptor`). Each step
 returns a list of :class:`~kursk.errors.Problem` (empty when the step finds
 nothing); :func:`kursk.dataset.read.validate` runs them in order and stops at the first
 step that finds a fault, so that one fault is not reported as a cascade.

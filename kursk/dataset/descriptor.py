@@ -254,7 +254,7 @@ def _structure(descriptor, shown: str) -> list[Problem]:
 
 
 def _table_rules(resource: dict, at: str, names: list, tables: dict, layers: set, fault) -> None:
-    """The shapes of the table rules of :mod:`kursk.rules`."""
+    """The shapes of the table rules of :mod:`kursk.dataset.rules`."""
     order = resource.get("kursk:dateOrder")
     own = {n: t for n, t in tables.get(resource.get("name"), {}).items() if n in names}
     if "kursk:dateOrder" in resource and not _date_order_ok(order, own, tables):

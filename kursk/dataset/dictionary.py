@@ -70,7 +70,7 @@ def _date_side(ref: dict) -> str:
 
 
 def _table_rules(resource: dict) -> str:
-    """The cross-row rules of :mod:`kursk.rules` declared for a table, in words."""
+    """The cross-row rules of :mod:`kursk.dataset.rules` declared for a table, in words."""
     words = ""
     for rule in resource.get("kursk:dateOrder", []):
         group = f" (at least one row of each {rule['anyOf']})" if rule.get("anyOf") else ""

@@ -19,7 +19,7 @@ cascade of others:
    than the region it lies in (``kursk:areaLimits``), dates in order across
    tables (``kursk:dateOrder``), places inside their region on the map
    (``kursk:mapRegions``) and distances within its reach (``kursk:mapReach``),
-   by :mod:`kursk.rules`.
+   by :mod:`kursk.dataset.rules`.
 
 Every problem is reported with the file, the line (1 is the header), the
 column and what was expected, and loading raises :class:`DataError`: for any

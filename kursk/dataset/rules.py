@@ -3,7 +3,7 @@
 (``kursk:mapRegions``) and distances within the map's reach (``kursk:mapReach``).
 
 Each rule is declared in ``datapackage.json`` (its shape checked by
-:mod:`kursk.descriptor`) and printed in words by :mod:`kursk.dictionary`. The map
+:mod:`kursk.dataset.descriptor`) and printed in words by :mod:`kursk.dataset.dictionary`. The map
 layer holds lines only (borders and region boundaries), so a region is found as the
 area of the map that can be reached from the region's anchor point (declared in the
 descriptor) without crossing a line: the layer's frame is cut into cells, the cells a
