@@ -236,6 +236,9 @@ def latex_table(table: nodes.table) -> None:
     if isinstance(previous, addnodes.tabular_col_spec):
         previous.parent.remove(previous)
     table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
+    # no table starts at the foot of a page with its head and a row alone
+    table.parent.insert(table.parent.index(table) - 1,
+                        nodes.raw("", "\\Needspace{8\\baselineskip}", format="latex"))
     table["classes"].append("longtable")
 
 
