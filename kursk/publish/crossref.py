@@ -149,12 +149,9 @@ def ledger_outdated(app, env):
 
 
 def _list_table(header: list[str], rows: list[list[str]], widths: list[int], cls: str) -> list[str]:
-    """A MyST list-table; in the PDF its columns are ragged-right, in small type, with
-    ``widths`` (relative) as shares of the line."""
-    total = sum(widths)
-    columns = "".join(f"|>{{\\raggedright\\arraybackslash\\footnotesize}}\\Y{{{w / total:.3f}}}" for w in widths)
-    lines = [f"```{{tabularcolumns}} {columns}|", "```", "",
-             "```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}",
+    """A MyST list-table with ``widths`` (relative) as shares of the line; the PDF sizes its
+    columns to their text (:func:`kursk.sphinxext.latex_table`)."""
+    lines = ["```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}",
              f":class: {cls} {DATA_CLASS}", ""]
     for cells in [header, *rows]:
         lines.append("* - " + cells[0])
