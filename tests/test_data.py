@@ -157,3 +157,24 @@ def test_every_side_has_one_distinct_colour_and_shape():
     claimants = next(r for r in descriptor["resources"] if r["name"] == "claimants")
     side = next(f for f in claimants["schema"]["fields"] if f["name"] == "side")
     assert set(side["constraints"]["enum"]) == set(vocabulary.SIDES)
+
+
+def test_a_build_checks_the_data_once_and_only_the_files_it_checked(tmp_path, monkeypatch):
+    """The build names the dataset it checked (KURSK_DATA_CHECKED) to the chapters it runs;
+    any other files, or the same files under other checking code, are checked in full."""
+    from kursk.dataset import read
+
+    good = make_dataset(tmp_path / "good")
+    bad = make_dataset(tmp_path / "bad", TEST_DATA / "bad" / "end-before-start")
+    monkeypatch.setenv(read.CHECKED_ENV, read.checked_key(good))
+    read._CACHE.clear()
+    assert len(kursk.load(good).events) > 0
+    read._CACHE.clear()
+    with pytest.raises(DataError, match="end_date"):
+        kursk.load(bad)
+    # the rules are what is skipped: files a build has named as checked are read without them
+    # (end-before-start breaks a row rule, not the parsing)
+    monkeypatch.setenv(read.CHECKED_ENV, read.checked_key(bad))
+    read._CACHE.clear()
+    assert len(kursk.load(bad).events) > 0
+    read._CACHE.clear()
