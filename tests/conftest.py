@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -49,7 +51,31 @@ def book(tmp_path_factory) -> Path:
     shutil.copytree(ROOT, copy, ignore=IGNORE)
     result = build(copy, "book")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    # what a clean build made, kept before any test edits and rebuilds the book
+    # (tests/test_reproducible.py compares it with another clean build)
+    for output in ("html", "pdf"):
+        shutil.copytree(copy / "_build" / output, pristine(copy) / output)
     return copy
+
+
+def pristine(book: Path) -> Path:
+    """The outputs of the session's clean build of ``book``, as they were before any test ran."""
+    return book.parent / "pristine"
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf`` (pypdf), read once for any copy of the same bytes."""
+    data = pdf.read_bytes()
+    return _pdf_text(hashlib.sha256(data).hexdigest(), data)
+
+
+@functools.lru_cache(maxsize=4)
+def _pdf_text(digest: str, data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -78,25 +78,6 @@ def test_every_source_is_in_the_bibliography(book):
     assert not missing, missing[:5]
 
 
-def test_a_data_change_re_executes_the_chapter(book):
-    page = book / "_build" / "html" / "chapters" / "data-and-methods.html"
-    claims = book / "data" / "claims.csv"
-    latest = _latest_august_area(book / "data")
-    old, new = f"{latest.value:,.0f}", f"{latest.value + 8:,.0f}"
-    row = f"{latest.claim_id},area_held,ukrainian_forces_in_kursk,{latest.value:.0f},"
-    assert f"the area at {old} square kilometres" in _text(page.read_text())
-    try:
-        with edited(claims, row, row.replace(f",{latest.value:.0f},", f",{latest.value + 8:.0f},")):
-            result = build(book)
-            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-            after = _text(page.read_text())
-            assert f"the area at {new} square kilometres" in after
-            assert f"the area at {old} square kilometres" not in after
-    finally:
-        assert build(book).returncode == 0
-    assert f"the area at {old} square kilometres" in _text(page.read_text())
-
-
 def test_bad_data_stops_the_build_and_keeps_the_last_good_book(book):
     published = book / "_build" / "html"
     before = _digest(published)

@@ -1,10 +1,14 @@
-"""Text from the data is printed exactly and never interpreted, in every output.
+"""The book built again after a change to its data: the change reaches every output, and
+text from the data is printed exactly and never interpreted.
 
-A copy of the book is built (web and PDF) from data whose source titles, publishers,
-claim notes, claimant names, event descriptions and metric descriptions hold HTML
-(``<script>``, ``<img onerror>``), MyST roles and every character special to TeX and
-BibTeX. The web pages must show each text exactly, as escaped text and never as markup;
-the PDF's text layer must hold the original characters.
+One edited copy serves every test here. It is a copy of the session's built book (its
+execution cache and Sphinx environment included) whose data then changes: source titles,
+publishers, claim notes, claimant names, event descriptions and metric descriptions
+hold HTML (``<script>``, ``<img onerror>``), MyST roles and every character special to
+TeX and BibTeX, and one figure the prose glues changes. The book is built again (web and
+PDF). The web pages must show each text exactly, as escaped text and never as markup; the
+PDF's text layer must hold the original characters; and the changed figure must be printed,
+never the cached one. The last test puts the data back.
 """
 
 from __future__ import annotations
@@ -17,9 +21,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from conftest import IGNORE, ROOT, build
+from conftest import build, pdf_text
+from test_book import _latest_august_area, _text
 
 pytestmark = pytest.mark.build
 
@@ -46,16 +49,38 @@ def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
     return row
 
 
+#: The figure of the prose that the edited data changes, by how much.
+AREA_CHANGE = 8
+
+
 @pytest.fixture(scope="module")
-def marked_up(tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("markup") / "book"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+def marked_up(book, tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("edited") / "book"
+    shutil.copytree(book, copy, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".venv-tools", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules", "screenshots"))
     data = copy / "data"
     for table, (column, text) in PAYLOADS.items():
         _edit_first_row(data / f"{table}.csv", column, text)
+    latest = _latest_august_area(data)
+    _edit_first_row(data / "claims.csv", "value", f"{latest.value + AREA_CHANGE:.0f}",
+                    where=lambda r: r["claim_id"] == latest.claim_id)
     result = build(copy, "book")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return copy
+
+
+def _area_sentence(value: float) -> str:
+    return f"the area at {value:,.0f} square kilometres"
+
+
+def test_a_data_change_re_executes_the_chapters(book, marked_up):
+    """The edited copy was built with the execution cache of the session's book: had the
+    cache (keyed on code only) been used, the old figure would be printed."""
+    page = "_build/html/chapters/data-and-methods.html"
+    old = _latest_august_area(book / "data").value
+    assert _area_sentence(old) in _text((book / page).read_text())
+    after = _text((marked_up / page).read_text())
+    assert _area_sentence(old + AREA_CHANGE) in after and _area_sentence(old) not in after
 
 
 def _pages(book: Path) -> dict[str, str]:
@@ -107,8 +132,7 @@ def test_the_notebooks_hold_the_text_escaped(marked_up):
 
 
 def _pdf_text(book: Path) -> str:
-    reader = PdfReader(book / "_build" / "pdf" / "battle-for-kursk.pdf")
-    text = "".join(page.extract_text() for page in reader.pages)
+    text = "".join(pdf_text(book / "_build" / "pdf" / "battle-for-kursk.pdf"))
     # lines broken by the layout: join them without the hyphen or space TeX adds
     return re.sub(r"\s+", " ", text)
 
@@ -132,3 +156,17 @@ def test_the_bibliography_file_round_trips(marked_up):
     entries = parse_file(str(marked_up / "_build" / "generated" / "references.bib")).entries
     titles = {bib.restore(str(Text.from_latex(entry.fields["title"]))) for entry in entries.values()}
     assert PAYLOADS["sources"][1] in titles
+
+
+def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up):
+    """Last in this module: it puts the data back. The previous execution cache is kept, so
+    nothing is executed again, and no figure of the edited data survives."""
+    shutil.rmtree(marked_up / "data")
+    shutil.copytree(book / "data", marked_up / "data")
+    result = build(marked_up)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert "kursk.execute: executed" not in output and "Executing notebook" not in output
+    old = _latest_august_area(book / "data").value
+    after = _text((marked_up / "_build/html/chapters/data-and-methods.html").read_text())
+    assert _area_sentence(old) in after and _area_sentence(old + AREA_CHANGE) not in after

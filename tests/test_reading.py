@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from kursk.publish import meta
+
+from conftest import pdf_text
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATES = re.compile(rf"\b\d{{1,2}}(?:\s*(?:–|-|and|to)\s*\d{{1,2}})?\s+{MONTH}(?:\s+\d{{4}})?"
@@ -140,6 +141,6 @@ def test_no_page_shows_raw_code_output(book):
 @pytest.mark.build
 def test_the_pdf_shows_no_raw_code_output(book):
     pdf = book / "_build" / "html" / "_downloads" / "battle-for-kursk.pdf"
-    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    text = " ".join(pdf_text(pdf))
     assert not MISSING.findall(text)
     assert not re.search(r"\d+ rows × \d+ columns|^\s*\d+\s+E\d{3}\s", text, re.M)  # a frame, printed

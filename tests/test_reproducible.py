@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IGNORE, ROOT, build
+from conftest import IGNORE, ROOT, build, pristine
 
 
 
@@ -43,16 +43,19 @@ def differing(one: Path, other: Path) -> list[str]:
 
 
 @pytest.mark.build
-def test_two_clean_builds_are_byte_identical(tmp_path):
-    """Two copies of the tree, in folders of different depths, each built from nothing.
-    (Not the session's book: the tests edit and rebuild it, and Sphinx's incremental builds
-    keep traces a clean build has not, such as emptied words in the search index.)"""
-    builds = []
-    for folder in (tmp_path / "one", tmp_path / "somewhere" / "else" / "two"):
-        shutil.copytree(ROOT, folder, ignore=IGNORE)
-        result = build(folder, "book")
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        builds.append(folder / "_build")
-    one, two = builds
+def test_two_clean_builds_are_byte_identical(book, tmp_path):
+    """The session's clean build (its outputs kept before any test edited the book) and one
+    more, of another copy of the tree in a folder of another depth, built from nothing.
+    (Not the session's book as it is now: the tests edit and rebuild it, and Sphinx's
+    incremental builds keep traces a clean build has not, such as emptied words in the
+    search index.)"""
+    one = pristine(book)
+    assert (one / "html").is_dir() and (one / "pdf").is_dir(), "the session's clean build was not kept"
+    folder = tmp_path / "somewhere" / "else" / "two"
+    assert len(folder.parts) != len(book.parts)
+    shutil.copytree(ROOT, folder, ignore=IGNORE)
+    result = build(folder, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    two = folder / "_build"
     assert differing(one / "pdf", two / "pdf") == []
     assert differing(one / "html", two / "html") == []

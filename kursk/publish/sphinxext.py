@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import time
@@ -52,6 +53,9 @@ def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
 
+#: Execution caches kept: the present one and the one before it.
+KEPT_CACHES = 2
+
 
 def on_config_inited(app, config) -> None:
     root = Path(app.srcdir)
@@ -64,10 +68,15 @@ def on_config_inited(app, config) -> None:
     config.kursk_inputs_digest = inputs_digest(data)
     cache_root = root / CACHE_DIR
     cache = execution_cache(root)
+    # The present cache and the one used before it stay (going back to the previous data or
+    # code, as after trying a change, executes nothing); older ones are removed.
     if cache_root.is_dir():
-        for old in cache_root.iterdir():
-            if old.is_dir() and old != cache:
-                shutil.rmtree(old)
+        if cache.is_dir():
+            os.utime(cache)
+        others = sorted((old for old in cache_root.iterdir() if old.is_dir() and old != cache),
+                        key=lambda old: old.stat().st_mtime, reverse=True)
+        for old in others[KEPT_CACHES - 1:]:
+            shutil.rmtree(old)
     config.nb_execution_cache_path = str(cache)
 
     bibfile = root / config.bibtex_bibfiles[0]
