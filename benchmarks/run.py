@@ -20,7 +20,9 @@ machine and the commit, of medians over ``--runs`` runs of
   the Vega runtime counted); the time from navigation to the last chart drawn when all
   are asked for at the load event (a reader's scrolling draws them one by one); Lighthouse's performance and accessibility scores
   (mobile preset; Lighthouse from ``benchmarks/package-lock.json``, installed with
-  ``npm ci`` in ``benchmarks/``, run with Debian's Chromium).
+  ``npm ci`` in ``benchmarks/``, run with Debian's Chromium);
+* with ``--tests``, the two tiers of the tests in a fresh clone of the repository's last
+  commit: ``make check`` and ``make test`` (the environments are set up first, untimed).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ DATA_FILE = "data/claims.csv"
 TARGETS = {
     "first_gzip_kb": 400, "cached_gzip_kb": 150, "last_chart_s": 1.5, "performance": 90, "accessibility": 100,
     "no_change_s": 5, "prose_edit_s": 10,
+    # issue 19
+    "check_s": 90, "test_s": 600,
 }
 
 
@@ -238,6 +242,24 @@ def _lighthouse(url: str, runs: int) -> dict[str, float]:
 
 # ---------------------------------------------------------------- report
 
+def measure_tests() -> dict[str, float]:
+    """Seconds of ``make check`` and ``make test`` in a fresh clone of the last commit."""
+    times = {}
+    with tempfile.TemporaryDirectory(prefix="kursk-bench-tests-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        subprocess.run(["make", ".venv/.installed", ".venv-tools/.installed",
+                        "tests/browser-tools/node_modules/.installed"], cwd=clone, check=True,
+                       capture_output=True)
+        for target in ("check", "test"):
+            start = time.monotonic()
+            result = subprocess.run(["make", target], cwd=clone, capture_output=True, text=True)
+            times[target] = time.monotonic() - start
+            if result.returncode != 0:
+                raise SystemExit(f"benchmark: make {target} failed in a fresh clone:\n{result.stdout[-3000:]}")
+    return times
+
+
 def _machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
@@ -254,7 +276,7 @@ def _ok(value, limit, *, at_least=False) -> str:
     return " ✓" if (value >= limit if at_least else value <= limit) else " ✗"
 
 
-def report(builds, floor, pages, runs, commit) -> str:
+def report(builds, floor, pages, runs, commit, tests=None) -> str:
     med = {k: statistics.median(v) for k, v in builds.items()} if builds else {}
     floor_sum = sum(floor.values()) if floor else None
     lines = [
@@ -263,8 +285,14 @@ def report(builds, floor, pages, runs, commit) -> str:
         "`benchmarks/run.py` (medians of "
         f"{runs} run{'s' if runs > 1 else ''}).", "",
         f"Machine: {_machine()}.", "",
-        "Targets (issue 10) are marked ✓ met or ✗ missed.", "",
+        "Targets (issues 10 and 19) are marked ✓ met or ✗ missed.", "",
     ]
+    if tests:
+        lines += ["## Tests (a fresh clone of the commit)", "", "| Command | Seconds | Target |", "|---|---:|---|",
+                  f"| `make check` (no whole-book build, no browser) | {tests['check']:.0f} | "
+                  f"≤ {TARGETS['check_s']} s{_ok(tests['check'], TARGETS['check_s'])} |",
+                  f"| `make test` (the whole suite, what `.ci/run` calls) | {tests['test']:.0f} | "
+                  f"≤ {TARGETS['test_s']} s{_ok(tests['test'], TARGETS['test_s'])} |", ""]
     if builds:
         lines += ["## Builds", "", "| Build | Seconds | ÷ floor | Target |", "|---|---:|---:|---|"]
         names = {"cold_html": "Cold HTML build (every chapter executed)", "no_change": "No-change `make book`",
@@ -309,6 +337,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-builds", action="store_true", help="skip the build timings (pages only)")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--pages-of", type=Path, help="measure the pages of this built _build/html only")
+    parser.add_argument("--tests", action="store_true", help="also time make check and make test in a fresh clone")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
     if chromium_path() is None:
@@ -327,7 +356,8 @@ def main(argv: list[str]) -> int:
             _build(book, "book")
         floor = {} if args.no_builds else measure_floor(book)
         pages = measure_pages(book / "_build" / "html", args.runs, not args.no_lighthouse)
-    text = report(builds, floor, pages, args.runs, commit)
+    tests = measure_tests() if args.tests else None
+    text = report(builds, floor, pages, args.runs, commit, tests)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0
