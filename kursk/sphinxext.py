@@ -120,6 +120,9 @@ def on_doctree_resolved(app, doctree, docname) -> None:
     citations and the bibliography (sphinxcontrib-bibtex writes both before this event). The
     PDF edition leaves the code out (the web book and the notebooks have it)."""
     restore_doctree(doctree)
+    if app.builder.format == "html":
+        headlines = sorted(set(app.kursk_dataset.sources["title"].dropna().astype(str)), key=len, reverse=True)
+        _short_citation_titles(doctree, [h for h in headlines if h.strip()])
     if app.builder.format != "latex":
         return
     for node in list(doctree.findall(nodes.Element)):
@@ -128,6 +131,23 @@ def on_doctree_resolved(app, doctree, docname) -> None:
     for node in list(doctree.findall(nodes.Element)):
         if type(node).__name__ == "HideCodeCellNode":
             node.replace_self(node.children)
+
+
+#: The tail of a citation's whole entry of the references, from the date its source was
+#: accessed: the note on the copy and the address.
+CITATION_TITLE_TAIL = re.compile(r" Accessed \d{4}-\d{2}-\d{2}[.;].*\Z", re.S)
+
+
+def _short_citation_titles(doctree, headlines: list[str]) -> None:
+    """A citation's tooltip (its link's title) is the headline of its source (the link
+    already names the outlet and the date), not the whole entry of the references, which
+    the link leads to. The ledger cites a source in each of its hundreds of rows: whole
+    entries weighed a third of the page. ``headlines``: the sources' titles, longest first."""
+    for node in doctree.findall(nodes.reference):
+        title = node.get("reftitle")
+        if isinstance(title, str) and CITATION_TITLE_TAIL.search(title):
+            headline = next((h for h in headlines if h in title), None)
+            node["reftitle"] = headline or CITATION_TITLE_TAIL.sub("", title)
 
 
 #: Assets that Jupyter Book adds to every page and the book never uses: live code (thebe,
