@@ -36,8 +36,9 @@ def claim_frame(frame: pd.DataFrame, panels: dict[str, str] | None = None,
         "about": frame["subject_label"].astype(str),
         "what": frame["label"].astype(str) if "label" in frame else frame["metric"].astype(str),
     })
-    data["series"] = (data["claimant"] + " / " + frame["subject"].astype(str) + " / "
-                      + frame["metric"].astype(str))
+    # a number for each (claimant, subject, metric): the chart only groups by it
+    data["series"] = pd.factorize(data["claimant"] + " / " + frame["subject"].astype(str) + " / "
+                                  + frame["metric"].astype(str))[0]
     data["mid"] = data["value"].fillna((data["low"] + data["high"]) / 2)
     if panels is not None:
         missing = set(frame[panel_by]) - set(panels)

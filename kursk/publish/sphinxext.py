@@ -106,6 +106,9 @@ def on_doctree_resolved(app, doctree, docname) -> None:
     citations and the bibliography (sphinxcontrib-bibtex writes both before this event). The
     PDF edition leaves the code out (the web book and the notebooks have it)."""
     restore_doctree(doctree)
+    if app.builder.format == "html":
+        headlines = sorted(set(app.kursk_dataset.sources["title"].dropna().astype(str)), key=len, reverse=True)
+        _short_citation_titles(doctree, [h for h in headlines if h.strip()])
     if app.builder.format != "latex":
         return
     for node in list(doctree.findall(nodes.Element)):
@@ -118,6 +121,23 @@ def on_doctree_resolved(app, doctree, docname) -> None:
         latex_table(table)
     for box in list(doctree.findall(nodes.Admonition)):
         keep_together(box)
+
+
+#: The tail of a citation's whole entry of the references, from the date its source was
+#: accessed: the note on the copy and the address.
+CITATION_TITLE_TAIL = re.compile(r" Accessed \d{4}-\d{2}-\d{2}[.;].*\Z", re.S)
+
+
+def _short_citation_titles(doctree, headlines: list[str]) -> None:
+    """A citation's tooltip (its link's title) is the headline of its source (the link
+    already names the outlet and the date), not the whole entry of the references, which
+    the link leads to. The ledger cites a source in each of its hundreds of rows: whole
+    entries weighed a third of the page. ``headlines``: the sources' titles, longest first."""
+    for node in doctree.findall(nodes.reference):
+        title = node.get("reftitle")
+        if isinstance(title, str) and CITATION_TITLE_TAIL.search(title):
+            headline = next((h for h in headlines if h in title), None)
+            node["reftitle"] = headline or CITATION_TITLE_TAIL.sub("", title)
 
 
 #: Assets that Jupyter Book adds to every page and the book never uses: live code (thebe,
@@ -166,20 +186,30 @@ SPECS_DIR = "specs"
 
 
 def _specs_out(app, context) -> str:
-    """Move each chart's spec out of the page into a script of its own, which
-    kursk-charts.js loads when the chart nears the window: the page is smaller and its
-    text arrives sooner. A script, not JSON, so that charts draw from a book opened
-    from disk (file://) too. Named by the chart's id, a digest of the spec."""
+    """Move the specs of the page's charts out of the page into one script,
+    which kursk-charts.js loads when a chart first nears the window: the page is
+    smaller and its text arrives sooner. One script a page, not one a chart, so that
+    what the specs have in common (the theme's configuration, the axes, the legends,
+    the tooltips) is sent, and compressed, once (see :func:`_specs_script`). A script,
+    not JSON, so that charts draw from a book opened from disk (file://) too."""
     folder = Path(app.outdir) / "_static" / OUT_SUBDIR / SPECS_DIR
+    found = [match.groups() for match in CHART_SPEC.finditer(context["body"])]
+    if not found:
+        return context["body"]
+    text, name = _specs_script([(chart_id, payload) for _, chart_id, payload in found])
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(folder / name, text)
+    src = html.escape(context["pathto"](f"_static/{OUT_SUBDIR}/{SPECS_DIR}/{name}", 1), quote=True)
+    return CHART_SPEC.sub(lambda match: f'{match.group(1)} data-spec="{src}">', context["body"])
 
-    def out(match: re.Match) -> str:
-        opening, chart_id, payload = match.groups()
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(folder / f"{chart_id}.js", f'kurskSpec("{chart_id}",{payload});\n')
-        src = context["pathto"](f"_static/{OUT_SUBDIR}/{SPECS_DIR}/{chart_id}.js", 1)
-        return f'{opening} data-spec="{html.escape(src, quote=True)}">'
 
-    return CHART_SPEC.sub(out, context["body"])
+def _specs_script(specs: list[tuple[str, str]]) -> tuple[str, str]:
+    """The script that hands kursk-charts.js the spec of each chart (``(id, payload)`` of
+    each) and its file name, ``kursk-specs-`` and a digest of the ids (each id is a digest
+    of its chart's spec)."""
+    text = "".join(f'kurskSpec("{chart_id}",{payload});\n' for chart_id, payload in specs)
+    digest = hashlib.sha256(" ".join(chart_id for chart_id, _ in specs).encode()).hexdigest()[:12]
+    return text, f"kursk-specs-{digest}.js"
 
 
 def _drop_stale_pages(app) -> None:
@@ -199,7 +229,7 @@ def _drop_unused_specs(outdir: Path) -> None:
         return
     used = set()
     for page in outdir.rglob("*.html"):
-        used |= set(re.findall(r'data-spec="[^"]*/(kursk-chart-[0-9a-f]+)\.js"', page.read_text(encoding="utf-8")))
+        used |= set(re.findall(r'data-spec="[^"]*/([\w-]+)\.js"', page.read_text(encoding="utf-8")))
     for spec in folder.glob("*.js"):
         if spec.stem not in used:
             spec.unlink()

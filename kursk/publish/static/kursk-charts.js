@@ -1,8 +1,9 @@
 /* Draws every chart of the page with the locally served Vega runtime (vega.js).
  *
  * Each chart is a <div class="kursk-chart"> with a compiled Vega spec (see
- * kursk/charts/theme.py): in the book, in a script of its own named by the div's
- * data-spec attribute, which calls kurskSpec(id, spec) (see kursk/sphinxext.py); in a
+ * kursk/charts/theme.py): in the book, in the script of the page's specs named by the
+ * div's data-spec attribute, which calls kurskSpec(id, spec) for each chart of the page
+ * (see kursk/sphinxext.py); in a
  * notebook, inline in a <script type="application/json" class="kursk-chart-spec">.
  * Nothing is loaded from any other host.
  *
@@ -206,20 +207,29 @@
     tip.style.top = (y + window.scrollY) + "px";
   }
 
-  /* The chart's spec, as text (each drawing parses a fresh copy). */
-  var waiting = {};
-  window.kurskSpec = function (id, spec) {
-    if (waiting[id]) { waiting[id](JSON.stringify(spec)); delete waiting[id]; }
-  };
+  /* The chart's spec, as text (each drawing parses a fresh copy). The book's pages load
+     the specs of all their charts in one script (see kursk/sphinxext.py), once, which
+     calls kurskSpec(id, spec) for each chart. */
+  var specs = {}, scripts = {};
+  window.kurskSpec = function (id, spec) { specs[id] = spec; };
+  function loadScript(src) {
+    if (!scripts[src]) {
+      scripts[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("could not load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return scripts[src];
+  }
   function specOf(div) {
     if (div._spec) { return div._spec; }
     var holder = div.querySelector("script.kursk-chart-spec");
-    div._spec = holder ? Promise.resolve(holder.textContent) : new Promise(function (resolve, reject) {
-      waiting[div.id] = resolve;
-      var script = document.createElement("script");
-      script.src = div.dataset.spec;
-      script.onerror = function () { reject(new Error("could not load " + script.src)); };
-      document.head.appendChild(script);
+    div._spec = holder ? Promise.resolve(holder.textContent) : loadScript(div.dataset.spec).then(function () {
+      if (!specs.hasOwnProperty(div.id)) { throw new Error(div.dataset.spec + " has no spec for " + div.id); }
+      return JSON.stringify(specs[div.id]);
     });
     return div._spec;
   }
