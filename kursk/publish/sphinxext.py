@@ -264,7 +264,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
         app.add_js_file(f"{OUT_SUBDIR}/kursk-charts.js", loading_method="defer")
 
 
-#: The Vega runtime served with the book (see kursk/static/vendor/README.md): the same Vega
+#: The Vega runtime served with the book (see kursk/publish/static/vendor/README.md): the same Vega
 #: release as the compiler of the pinned vl-convert-python, which the tests check.
 VEGA_VERSION = "6.2.0"
 VEGA_FILE = STATIC_DIR / "vendor" / f"vega-{VEGA_VERSION}.min.js"
