@@ -80,6 +80,7 @@ def _check_view(page, rel: str, scheme: str, shots: Path, charts: int, foreign: 
     """Screenshots, overflow, axe (every impact), requests and errors of the page as it is now."""
     problems = []
     name = rel.replace("/", "_").removesuffix(".html")
+    page.evaluate("window.scrollTo(0, 0)")  # the page's first screen
     page.screenshot(path=str(shots / f"{name}.png"))
     for i in range(charts):
         page.locator("div.kursk-chart").nth(i).screenshot(path=str(shots / f"{name}-chart-{i + 1}.png"))
