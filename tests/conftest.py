@@ -49,6 +49,15 @@ def book(tmp_path_factory) -> Path:
         return Path(os.environ["KURSK_BUILT_BOOK"])
     copy = tmp_path_factory.mktemp("book") / "book"
     shutil.copytree(ROOT, copy, ignore=IGNORE)
+    # tests/test_reproducible.py compares this build with a second clean build of another copy,
+    # in a folder of another depth; it runs beside this one, so that the one-core phases of the
+    # two (Sphinx, TeX) overlap
+    second = tmp_path_factory.mktemp("second") / "somewhere" / "else" / "book"
+    shutil.copytree(ROOT, second, ignore=IGNORE)
+    log = (second.parent / "build.log").open("w")
+    SECOND_BUILD["folder"] = second
+    SECOND_BUILD["process"] = subprocess.Popen([sys.executable, "-m", "kursk.publish.build", "book"],
+                                               cwd=second, stdout=log, stderr=subprocess.STDOUT)
     result = build(copy, "book")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     # what a clean build made, kept before any test edits and rebuilds the book
@@ -56,6 +65,20 @@ def book(tmp_path_factory) -> Path:
     for output in ("html", "pdf"):
         shutil.copytree(copy / "_build" / output, pristine(copy) / output)
     return copy
+
+
+#: The second clean build of the book, started beside the session's (see :func:`book`).
+SECOND_BUILD: dict = {}
+
+
+def second_clean_build() -> tuple[Path, int, str]:
+    """The folder of the second clean build, its exit status and its log, once it has ended."""
+    if not SECOND_BUILD:
+        pytest.fail("the second clean build runs beside the session's own build (not with KURSK_BUILT_BOOK)")
+    process = SECOND_BUILD["process"]
+    status = process.wait()
+    folder = SECOND_BUILD["folder"]
+    return folder, status, (folder.parent / "build.log").read_text(errors="replace")
 
 
 def pristine(book: Path) -> Path:
