@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build, pdf_text
-from test_book import _latest_august_area, _text
+from test_book import _digest, _latest_august_area, _text, edited
 
 pytestmark = pytest.mark.build
 
@@ -156,6 +156,24 @@ def test_the_bibliography_file_round_trips(marked_up):
     entries = parse_file(str(marked_up / "_build" / "generated" / "references.bib")).entries
     titles = {bib.restore(str(Text.from_latex(entry.fields["title"]))) for entry in entries.values()}
     assert PAYLOADS["sources"][1] in titles
+
+
+def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(marked_up):
+    """TeX stops on an error in the LaTeX (here an undefined command): the build says that
+    xelatex failed, and neither the published PDF nor the web book (with its copy) changes.
+    With the fault gone, nothing needs building. (In the edited copy: the LaTeX of the failed
+    build stays in its work folder, which no later test reads.)"""
+    pdf = marked_up / "_build" / "pdf" / "battle-for-kursk.pdf"
+    web = marked_up / "_build" / "html"
+    before = (pdf.read_bytes(), _digest(web))
+    broken = "## Sourcing policy\n\n```{raw} latex\n\\UndefinedCommandOfTheTest\n```\n"
+    with edited(marked_up / "chapters" / "data-and-methods.md", "## Sourcing policy", broken):
+        result = build(marked_up, "book")
+    assert result.returncode != 0
+    assert 'the build FAILED at the step "xelatex: the PDF edition"' in result.stderr, result.stderr[-2000:]
+    assert (pdf.read_bytes(), _digest(web)) == before
+    assert build(marked_up, "book").returncode == 0
+    assert (pdf.read_bytes(), _digest(web)) == before
 
 
 def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up):
