@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,42 @@ def second_clean_build() -> tuple[Path, int, str]:
     status = process.wait()
     folder = SECOND_BUILD["folder"]
     return folder, status, (folder.parent / "build.log").read_text(errors="replace")
+
+
+def folder_digest(folder: Path) -> str:
+    """SHA-256 over the names and bytes of every file under ``folder``."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def edited(path: Path, old: str, new: str):
+    """``path`` with its first ``old`` replaced by ``new``, for the block; restored after it."""
+    original = path.read_text(encoding="utf-8")
+    assert old in original, f"{old!r} not in {path}"
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def page_text(html: str) -> str:
+    """The text of an HTML page, tags dropped and spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def latest_august_area(data_dir: Path):
+    """The last claim of August 2024 about the area Ukrainian forces held (a figure the prose glues)."""
+    import kursk
+
+    claims = kursk.load(data_dir).claims
+    area = claims[(claims.metric == "area_held") & (claims.unit == "km2")
+                  & (claims.subject == "ukrainian_forces_in_kursk") & (claims.as_of < "2024-09-01")]
+    return area.sort_values("as_of", kind="stable").iloc[-1]
 
 
 def pristine(book: Path) -> Path:

@@ -21,8 +21,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build, pdf_text
-from test_book import _digest, _latest_august_area, _text, edited
+from conftest import build, edited, folder_digest, latest_august_area, page_text, pdf_text
 
 pytestmark = pytest.mark.build
 
@@ -61,7 +60,7 @@ def marked_up(book, tmp_path_factory) -> Path:
     data = copy / "data"
     for table, (column, text) in PAYLOADS.items():
         _edit_first_row(data / f"{table}.csv", column, text)
-    latest = _latest_august_area(data)
+    latest = latest_august_area(data)
     _edit_first_row(data / "claims.csv", "value", f"{latest.value + AREA_CHANGE:.0f}",
                     where=lambda r: r["claim_id"] == latest.claim_id)
     result = build(copy, "book")
@@ -77,9 +76,9 @@ def test_a_data_change_re_executes_the_chapters(book, marked_up):
     """The edited copy was built with the execution cache of the session's book: had the
     cache (keyed on code only) been used, the old figure would be printed."""
     page = "_build/html/chapters/data-and-methods.html"
-    old = _latest_august_area(book / "data").value
-    assert _area_sentence(old) in _text((book / page).read_text())
-    after = _text((marked_up / page).read_text())
+    old = latest_august_area(book / "data").value
+    assert _area_sentence(old) in page_text((book / page).read_text())
+    after = page_text((marked_up / page).read_text())
     assert _area_sentence(old + AREA_CHANGE) in after and _area_sentence(old) not in after
 
 
@@ -165,15 +164,15 @@ def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(marked_up):
     build stays in its work folder, which no later test reads.)"""
     pdf = marked_up / "_build" / "pdf" / "battle-for-kursk.pdf"
     web = marked_up / "_build" / "html"
-    before = (pdf.read_bytes(), _digest(web))
+    before = (pdf.read_bytes(), folder_digest(web))
     broken = "## Sourcing policy\n\n```{raw} latex\n\\UndefinedCommandOfTheTest\n```\n"
     with edited(marked_up / "chapters" / "data-and-methods.md", "## Sourcing policy", broken):
         result = build(marked_up, "book")
     assert result.returncode != 0
     assert 'the build FAILED at the step "xelatex: the PDF edition"' in result.stderr, result.stderr[-2000:]
-    assert (pdf.read_bytes(), _digest(web)) == before
+    assert (pdf.read_bytes(), folder_digest(web)) == before
     assert build(marked_up, "book").returncode == 0
-    assert (pdf.read_bytes(), _digest(web)) == before
+    assert (pdf.read_bytes(), folder_digest(web)) == before
 
 
 def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up):
@@ -185,6 +184,6 @@ def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr
     assert "kursk.execute: executed" not in output and "Executing notebook" not in output
-    old = _latest_august_area(book / "data").value
-    after = _text((marked_up / "_build/html/chapters/data-and-methods.html").read_text())
+    old = latest_august_area(book / "data").value
+    after = page_text((marked_up / "_build/html/chapters/data-and-methods.html").read_text())
     assert _area_sentence(old) in after and _area_sentence(old + AREA_CHANGE) not in after

@@ -53,18 +53,16 @@ def _run(source: Path):
 def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
     """Execute the chapters the cache lacks, in parallel; return each one's seconds
     (``None`` for a chapter that failed and is left to myst-nb)."""
-    from .stamps import digest_of, execution_cache
+    from .stamps import digest_of, execution_cache, mark_built, up_to_date
 
     cache_dir = execution_cache(root)
     # A chapter found in this cache before, with the same source, is there still (a cache is
     # never changed under its name: a new dataset or package is a new folder).
-    known = root / "_build" / "stamps" / "cached"
     unknown = {}
     for source in chapters(root):
         key = digest_of(str(cache_dir), source.read_bytes())
-        if (known / source.stem).is_file() and (known / source.stem).read_text() == key:
-            continue
-        unknown[source] = key
+        if not up_to_date(root, f"cached/{source.stem}", cache_dir, key):
+            unknown[source] = key
     if not unknown:
         return {}
     import jupytext
@@ -79,8 +77,7 @@ def execute(root: Path, workers: int | None = None) -> dict[str, float | None]:
         except KeyError:
             todo.append(source)
             continue
-        known.mkdir(parents=True, exist_ok=True)
-        (known / source.stem).write_text(key)
+        mark_built(root, f"cached/{source.stem}", key)
     if not todo:
         return {}
     workers = workers or min(len(todo), os.cpu_count() or 1)

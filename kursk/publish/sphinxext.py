@@ -350,9 +350,8 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
     written = []
     for source in sorted(root / f"{doc}.md" for doc in docs if doc.startswith("chapters/")):
         path = target / f"{source.stem}.ipynb"
-        stamp = root / "_build" / "stamps" / "notebooks" / source.stem
         key = digest_of(str(cache_path), source.read_bytes())
-        if path.is_file() and stamp.is_file() and stamp.read_text() == key:
+        if up_to_date(root, f"notebooks/{source.stem}", path, key):
             written.append(path)
             continue
         notebook = jupytext.read(source)
@@ -371,8 +370,7 @@ def write_notebooks(root: Path, cache_path: Path, target: Path, docs) -> list[Pa
             ids.add(cell_id)
             cell.id = cell_id
         nbformat.write(executed, path)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(key)
+        mark_built(root, f"notebooks/{source.stem}", key)
         written.append(path)
     return written
 
