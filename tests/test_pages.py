@@ -98,6 +98,15 @@ def _check_view(page, rel: str, scheme: str, shots: Path, charts: int, foreign: 
         if "Source" not in tip.inner_text():
             problems.append(f"{rel}: the tooltip names no source: {tip.inner_text()}")
         page.mouse.move(0, 0)
+    # every chart's data view open: its table must fit (scrolling in its own box) and pass axe too
+    views = page.evaluate("() => [...document.querySelectorAll('div.kursk-dataview > details')]"
+                          ".map(d => { d.open = true; return d.open; }).length")
+    if views != charts:
+        problems.append(f"{rel}: {charts} charts but {views} data views")
+    if views:
+        first = page.locator("div.kursk-dataview").first
+        first.scroll_into_view_if_needed()
+        first.screenshot(path=str(shots / f"{name}-data-1.png"))
     overflow = page.evaluate(OVERFLOW)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))

@@ -24,6 +24,7 @@ def claim_frame(frame: pd.DataFrame, panels: dict[str, str] | None = None,
     ``series`` keys a line: one claimant, one subject, one metric, never more.
     With ``panels`` (values of ``panel_by`` mapped to panel titles), a ``panel`` column too."""
     data = pd.DataFrame({
+        "claim_id": frame["claim_id"].astype(str),
         "date": frame["as_of"].dt.strftime("%Y-%m-%d"),
         "value": frame["value"].astype("float"),
         "low": frame["low"].astype("float"),

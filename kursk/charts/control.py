@@ -52,13 +52,15 @@ def places_at(places: pd.DataFrame, claims: pd.DataFrame, date) -> pd.DataFrame:
 
     Adds ``status`` (what that claim says and who says it, or :data:`NO_CLAIM`),
     ``detail`` (every claim about the place up to the date, with claimant,
-    date and source) and the claim's ``control_id``."""
+    date and source), their sources' ids (``source_ids``) and the claim's ``control_id``."""
     upto = claims[claims.date <= pd.Timestamp(date)]
     latest = upto.groupby("place_id").tail(1).set_index("place_id")
     out = places.copy()
     out["status"] = [status_label(latest.loc[p, "controller"], latest.loc[p, "side"]) if p in latest.index
                      else NO_CLAIM for p in out.place_id]
     out["control_id"] = [latest.loc[p, "control_id"] if p in latest.index else "" for p in out.place_id]
+    out["source_ids"] = [";".join(dict.fromkeys(upto[upto.place_id == p].source_id.astype(str)))
+                         for p in out.place_id]
     out["detail"] = [
         "; ".join(f"{r['name']}: {HELD_BY[r.controller].lower()}, {r.date:%-d %b %Y} ({r.publisher})"
                   for _, r in upto[upto.place_id == p].iterrows())
@@ -95,6 +97,7 @@ def control_by_date(claims: pd.DataFrame, *, title: str, description: str,
     order = list(claims.sort_values("date", kind="stable").drop_duplicates("place_id").name_en)
     legend = {k: v for k, v in map_legend(claims).items() if k != NO_CLAIM}
     data = pd.DataFrame({
+        "control_id": claims["control_id"].astype(str),
         "date": claims["date"].dt.strftime("%Y-%m-%d"),
         "place": claims["name_en"].astype(str),
         "status": [status_label(c, s) for c, s in zip(claims.controller, claims.side)],

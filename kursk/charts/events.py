@@ -14,7 +14,8 @@ def events_per_month(events, *, title: str, description: str) -> alt.Chart:
     """Stacked bars: events per month, coloured by chapter, with a tooltip per bar."""
     data = (events.assign(month=events["date"].dt.strftime("%Y-%m-01"),
                           chapter=events["chapter"].map(CHAPTERS))
-            .groupby(["month", "chapter"]).size().reset_index(name="events"))
+            .groupby(["month", "chapter"]).agg(events=("event_id", "size"), event_ids=("event_id", ";".join))
+            .reset_index())
     data = pd.DataFrame(data)
     order = list(CHAPTERS.values())
     return alt.Chart(data).mark_bar().encode(

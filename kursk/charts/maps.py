@@ -37,7 +37,7 @@ def border_map(geography: dict, places, *, title: str, description: str,
                label_size: int = 11) -> alt.LayerChart:
     """The battle area: borders from the map layer and the places of the dataset.
 
-    ``places`` needs the columns ``lon``, ``lat``, ``name_en``, ``name_ru``,
+    ``places`` needs the columns ``place_id``, ``lon``, ``lat``, ``name_en``, ``name_ru``,
     ``name_uk``, ``oblast``, ``status`` (the legend entry of each place),
     ``detail`` (tooltip text naming who says what, with the source) and
     ``label`` (text drawn beside the mark, empty for none), and optionally
@@ -48,6 +48,8 @@ def border_map(geography: dict, places, *, title: str, description: str,
     ``rings`` maps the values of an optional ``ring`` column (empty for none) to a
     colour: an open circle around the mark, with a legend of its own, shows a
     second claim about the place (for example the other side's counter-claim).
+    An optional ``source_ids`` column (ids joined by ``;``) names the sources of what the
+    mark says, for the chart's data view.
     With ``full_legend``, every entry of ``legend`` stays in the colour scale even
     where no place has it, so that maps drawn side by side share one legend.
     """
@@ -65,8 +67,10 @@ def border_map(geography: dict, places, *, title: str, description: str,
     ).project(type="mercator", fit=frame)
     # the optional columns may be absent or partly empty: both get the defaults
     data = pd.DataFrame(places).reindex(columns=[
-        "lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status", "detail", "label",
-        "label_at", "ring"]).fillna({"label_at": "right", "ring": ""})
+        "place_id", "lon", "lat", "name_en", "name_ru", "name_uk", "oblast", "status", "detail", "label",
+        "label_at", "ring", "source_ids"]).fillna({"label_at": "right", "ring": "", "source_ids": ""})
+    # the map's name in every row: the data view under a chart of several maps says which map
+    data["map"] = title
     rings = rings or {}
     if set(data.ring) - {""} - set(rings):
         raise ValueError(f"no colour for the rings {sorted(set(data.ring) - {''} - set(rings))}")

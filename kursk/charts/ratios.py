@@ -18,6 +18,7 @@ def divergence_strip(paired: pd.DataFrame, *, title: str, description: str, widt
         return f"{value:,.6g} {UNIT_WORDS.get(unit, unit)}"
 
     data = pd.DataFrame({
+        "claim_id": paired["claim_id"].astype(str), "ref_claim_id": paired["ref_claim_id"].astype(str),
         "claimant": paired["claimant"].astype(str), "side": paired["side_label"].astype(str),
         "ratio": paired["ratio"].astype(float), "what": paired["label"].astype(str),
         "about": "Figures about " + paired["about"].astype(str),

@@ -37,7 +37,7 @@ from ..dataset import DATASET_DIR
 from ..dataset.database import write_sqlite
 from ..dataset.read import data_files, load, read_descriptor
 from ..markup import DATA_CLASS
-from . import icons
+from . import dataview, icons
 from .bib import bibtex, restore_doctree
 from .latex import keep_together, latex_table
 from .meta import citation, source_date_epoch
@@ -246,6 +246,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
             # a copy: the builder's list is restored after each page, its objects are shared
             scripts[i] = type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
     if "body" in context and "kursk-chart-spec" in context["body"]:
+        context["body"] = dataview.add_views(app, pagename, context["body"], context["pathto"])
         context["body"] = _specs_out(app, context)
     if "body" in context:
         for old, new in BODY_FIXES:
@@ -407,6 +408,7 @@ def on_build_finished(app, exception) -> None:
                             encoding="utf-8")
     _drop_stale_pages(app)
     _drop_unused_specs(Path(app.outdir))
+    dataview.drop_unused(Path(app.outdir))
     pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
     _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
     # The theme's stylesheet, copied afresh by every build, without its icon font (parsed once per
