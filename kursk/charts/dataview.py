@@ -48,7 +48,7 @@ KINDS = (
          (("Month", ("month",)), ("Chapter", ("chapter",)), ("Events", ("events",))),
          ("month", "chapter", "events", "event_ids")),
     Kind("event_id", ("event", "events"),
-         (("Date", ("date",)), ("Event", ("description",)), ("Who", ("actors",)), ("Status", ("status",))),
+         (("Date", ("date",)), ("Event", ("description",)), ("Parties", ("actors",)), ("Status", ("status",))),
          ("event_id", "date", "description", "actors", "status"), timeline="event_id"),
     Kind("control_id", ("claim of control", "claims of control"),
          (("Place", ("place",)), ("Claim", ("status",)), ("Claimant", ("claimant", "side")), ("Date", ("date",))),

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from ..dataset.read import source_labels
-from ..vocabulary import CHAPTERS, STATUSES
+from ..vocabulary import CHAPTERS, STATUSES, party_name
 from .theme import CHAPTER_COLOURS
 
 
@@ -60,7 +60,7 @@ def event_frame(events: pd.DataFrame, event_sources: pd.DataFrame, sources: pd.D
         "event_id": events["event_id"].astype(str),
         "date": events["date"].dt.strftime("%Y-%m-%d"),
         "description": events["description"].astype(str),
-        "actors": events["actors"].astype(str).str.replace(";", ", "),
+        "actors": events["actors"].astype(str).map(lambda a: ", ".join(party_name(p) for p in a.split(";"))),
         "status": events["status"].map(STATUSES).astype(str),
         "sources": events["event_id"].map(listed).fillna("").astype(str),
     })

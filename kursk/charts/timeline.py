@@ -17,7 +17,6 @@ def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: p
     and by party. Tooltip: date, event, chapter, parties, status, sources."""
     frame = event_frame(events, event_sources, sources)
     frame["chapter"] = events["chapter"].map(CHAPTERS).to_numpy()
-    frame["parties"] = events["actors"].map(lambda a: ", ".join(party_name(p) for p in a.split(";"))).to_numpy()
     frame["party_keys"] = events["actors"].to_numpy()
     # events of one chapter on one day sit side by side rather than on top of each other
     frame["slot"] = frame.groupby(["chapter", "date"]).cumcount().astype(str)
@@ -34,7 +33,7 @@ def event_timeline(events: pd.DataFrame, event_sources: pd.DataFrame, sources: p
             "(party_pick == null || indexof(split(datum.party_keys, ';'), party_pick) >= 0)")
     tooltip = [alt.Tooltip("date:T", title="Date", format="%d %B %Y"),
                alt.Tooltip("description:N", title="Event"), alt.Tooltip("chapter:N", title="Chapter"),
-               alt.Tooltip("parties:N", title="Parties"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("actors:N", title="Parties"), alt.Tooltip("status:N", title="Status"),
                alt.Tooltip("sources:N", title="Sources")]
     points = alt.Chart(frame).transform_filter(keep).mark_point(filled=True, size=70, opacity=0.85).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-45, tickCount="month")),

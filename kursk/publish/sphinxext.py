@@ -138,6 +138,13 @@ def _short_citation_titles(doctree, headlines: list[str]) -> None:
         if isinstance(title, str) and CITATION_TITLE_TAIL.search(title):
             headline = next((h for h in headlines if h in title), None)
             node["reftitle"] = headline or CITATION_TITLE_TAIL.sub("", title)
+    # ... except in the appendices' long tables (the ledger's claims, the timeline's events),
+    # where every row links to its source's entry and the headlines would weigh more than the
+    # rows themselves (the data views under the charts list these rows again)
+    for table in doctree.findall(nodes.table):
+        if {"kursk-ledger", "kursk-timeline"} & set(table.get("classes", [])):
+            for node in table.findall(nodes.reference):
+                node.attributes.pop("reftitle", None)
 
 
 #: Assets that Jupyter Book adds to every page and the book never uses: live code (thebe,
