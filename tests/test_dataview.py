@@ -201,3 +201,32 @@ def test_every_kind_shows_who_when_what_and_is_named_by_its_id():
         assert kind.fields[0] == kind.key or kind.key in kind.fields, kind.key
         shown = {f for _, fields in kind.columns for f in fields}
         assert shown <= set(kind.fields), f"{kind.key}: the table shows fields the CSV lacks: {shown - set(kind.fields)}"
+
+
+#: The first-visit weight of a page, gzip as served, every chart drawn (issue 10's target,
+#: measured in the browser by benchmarks/run.py; here summed from the files the page loads).
+FIRST_VISIT_GZIP_KB = 400
+
+
+def test_pages_keep_their_weight_with_the_data_views(book):
+    """The tables are text in the page: with them, every page, with what it loads on a first
+    visit (its scripts, stylesheets, chart specs and, with charts, the Vega runtime), stays
+    within the target weight."""
+    import gzip
+
+    html_dir = book / "_build" / "html"
+    heavy = {}
+    for path in sorted(html_dir.rglob("*.html")):
+        if "_static" in path.parts or "_sources" in path.parts:
+            continue
+        page = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+        loads = {*page.xpath("//script/@src"), *page.xpath('//link[@rel="stylesheet"]/@href'),
+                 *page.xpath('//div[@class="kursk-chart"]/@data-spec')}
+        files = {path} | {(path.parent / unquote(urlsplit(u).path)).resolve() for u in loads
+                          if not urlsplit(u).scheme}
+        if page.xpath('//div[@class="kursk-chart"]'):
+            files.add(html_dir / "_static" / "kursk" / "vega.js")
+        size = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files) / 1024
+        if size > FIRST_VISIT_GZIP_KB:
+            heavy[path.relative_to(html_dir).as_posix()] = round(size)
+    assert heavy == {}, f"pages over {FIRST_VISIT_GZIP_KB} KB gzip on a first visit: {heavy}"
