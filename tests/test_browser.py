@@ -95,3 +95,29 @@ def test_charts_are_drawn_as_the_reader_reaches_them(book):
         page.wait_for_selector("div.kursk-chart:last-of-type[data-drawn='true'] svg, "
                                f"#{charts.last.get_attribute('id')}[data-drawn='true'] svg", timeout=15_000)
         assert foreign == [] and errors == []
+
+
+def test_the_data_view_opens_by_keyboard_from_disk_without_javascript(book):
+    """A book opened from disk (file://) with JavaScript off: Tab reaches the first chart's
+    "Download CSV" link and then its "Data" disclosure, Enter opens it, and the table of the
+    chart's figures shows; the CSV link leads to the file, which holds the same rows."""
+    page_path = book / "_build" / "html" / "chapters" / "incursion.html"
+    with browser() as b:
+        context = b.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+        page = context.new_page()
+        page.goto(page_path.as_uri())
+        view = page.locator("div.kursk-dataview").first
+        table = view.locator("table")
+        assert not table.is_visible()
+        view.locator("a.kursk-csv").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+        page.keyboard.press("Enter")
+        assert table.is_visible()
+        rows = table.locator("tbody tr").count()
+        assert view.locator("summary").inner_text() == f"Data: {rows} figures"
+        href = view.locator("a.kursk-csv").get_attribute("href")
+        csv_file = (page_path.parent / href).resolve()
+        assert csv_file.is_file()
+        assert len(csv_file.read_text(encoding="utf-8").splitlines()) == rows + 1
+        context.close()
