@@ -74,6 +74,7 @@ def test_a_description_is_cut_at_a_word():
     assert words.startswith(short[:-1]) and words[len(short) - 1] == " "
     assert found.shortened("Two words.") == "Two words."
     assert found.shortened("A sentence ends here. " + "x" * 300) == "A sentence ends here."
+    assert found.shortened("x" * 300) == "x" * found.DESCRIPTION_LENGTH + "…"
 
 
 def test_every_page_has_a_title_description_and_image_for_link_previews(book):

@@ -62,7 +62,7 @@ def shortened(text: str, length: int = DESCRIPTION_LENGTH) -> str:
     text = " ".join(text.split())
     if len(text) <= length:
         return text
-    cut = text[:length + 1].rsplit(" ", 1)[0].rstrip(",;:–—- ")
+    cut = text[:length + 1].rsplit(" ", 1)[0][:length].rstrip(",;:–—- ")
     return cut if cut.endswith((".", "!", "?")) else cut + "…"
 
 
@@ -219,10 +219,12 @@ def on_build_finished(app, exception) -> None:
 
 
 def setup(app) -> None:
-    # sphinxext-opengraph prints a line at import when matplotlib (for its social cards,
-    # which the book does not use) is missing: imported here, before Sphinx loads it, quietly.
+    # The two extensions (listed in _config.yml too) are loaded here, before the handlers
+    # below need them. sphinxext-opengraph prints a line when matplotlib (for its social
+    # cards, which the book does not use) is missing: it is loaded quietly.
     with contextlib.redirect_stdout(io.StringIO()):
-        import sphinxext.opengraph  # noqa: F401
+        app.setup_extension("sphinxext.opengraph")
+    app.setup_extension("sphinx_sitemap")
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context, priority=400)  # before sphinxext and opengraph
