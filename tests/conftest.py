@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
+import io
 import re
 import shutil
 import subprocess
@@ -62,12 +64,16 @@ def book(tmp_path_factory) -> Path:
                                                cwd=second, stdout=log, stderr=subprocess.STDOUT)
     result = build(copy, "book")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    BUILD_LOGS[copy] = result.stdout + result.stderr
     # what a clean build made, kept before any test edits and rebuilds the book
     # (tests/test_reproducible.py compares it with another clean build)
     for output in ("html", "pdf"):
         shutil.copytree(copy / "_build" / output, pristine(copy) / output)
     return copy
 
+
+#: What the session's builds printed, by book (not for a book built elsewhere: KURSK_BUILT_BOOK).
+BUILD_LOGS: dict = {}
 
 #: The second clean build of the book, started beside the session's (see :func:`book`).
 SECOND_BUILD: dict = {}
@@ -137,6 +143,64 @@ def _pdf_text(digest: str, data: bytes) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+# -- the edited copy (tests/test_markup.py, tests/test_found.py) -------------------------
+
+TEX = r"% & $ _ # { } ~ ^ \ \textbf{bold} {x} $1$" + " \"quoted\" 'single' -- --- ..."
+PAYLOADS = {
+    # table: (key column, key value or None for the first row, column, text)
+    "sources": ("title", f"<script>window.__pwned=1</script> Title {TEX}"),
+    "claimants": ("name", "<img src=x onerror=\"window.__pwned=2\"> Name {raw}`html <b>b</b>`"),
+    "claims": ("note", f"Note <b>bold</b> {{cite:p}}`nowhere` [link](https://example.org) *star* {TEX}"),
+    "events": ("description", f"<script>alert(3)</script> Event `code` {{raw}}`latex \\LaTeX` {TEX}"),
+    "metrics": ("description", f"Metric <i>i</i> {{sub}}`x` {TEX}"),
+}
+
+
+def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if where is None or where(r))
+    row[column] = text
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return row
+
+
+#: The figure of the prose that the edited data changes, by how much.
+AREA_CHANGE = 8
+#: The base URL the edited copy is built with (tests/test_found.py).
+BASE_URL = "https://example.org/kursk/"
+
+
+@pytest.fixture(scope="session")
+def marked_up(book, tmp_path_factory) -> Path:
+    """One copy of the session's built book, its data edited (see tests/test_markup.py), built
+    again (web and PDF); shared by the modules that test it."""
+    copy = tmp_path_factory.mktemp("edited") / "book"
+    shutil.copytree(book, copy, symlinks=True, ignore=shutil.ignore_patterns(
+        ".venv", ".venv-tools", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules", "screenshots"))
+    data = copy / "data"
+    for table, (column, text) in PAYLOADS.items():
+        _edit_first_row(data / f"{table}.csv", column, text)
+    latest = latest_august_area(data)
+    _edit_first_row(data / "claims.csv", "value", f"{latest.value + AREA_CHANGE:.0f}",
+                    where=lambda r: r["claim_id"] == latest.claim_id)
+    # the book published at an address (tests/test_found.py): canonical links, sitemap, robots.txt
+    _replace_once(copy / "_config.yml", '  baseurl: ""\n', f'  baseurl: "{BASE_URL}"\n')
+    result = build(copy, "book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    BUILD_LOGS[copy] = result.stdout + result.stderr
+    return copy
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path} once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,71 +1,28 @@
 """The book built again after a change to its data: the change reaches every output, and
 text from the data is printed exactly and never interpreted.
 
-One edited copy serves every test here. It is a copy of the session's built book (its
-execution cache and Sphinx environment included) whose data then changes: source titles,
-publishers, claim notes, claimant names, event descriptions and metric descriptions
-hold HTML (``<script>``, ``<img onerror>``), MyST roles and every character special to
-TeX and BibTeX, and one figure the prose glues changes. The book is built again (web and
-PDF). The web pages must show each text exactly, as escaped text and never as markup; the
-PDF's text layer must hold the original characters; and the changed figure must be printed,
-never the cached one. The last test puts the data back.
+One edited copy (the ``marked_up`` fixture of conftest.py) serves every test here. It is a
+copy of the session's built book (its execution cache and Sphinx environment included)
+whose data then changes: source titles, publishers, claim notes, claimant names, event
+descriptions and metric descriptions hold HTML (``<script>``, ``<img onerror>``), MyST
+roles and every character special to TeX and BibTeX, and one figure the prose glues
+changes. The book is built again (web and PDF). The web pages must show each text exactly,
+as escaped text and never as markup; the PDF's text layer must hold the original
+characters; and the changed figure must be printed, never the cached one. (The copy also
+has a base URL, for tests/test_found.py.) The last test puts the data back.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build, edited, folder_digest, latest_august_area, page_text, pdf_text
+from conftest import AREA_CHANGE, PAYLOADS, build, edited, folder_digest, latest_august_area, page_text, pdf_text
 
 pytestmark = pytest.mark.build
-
-TEX = r"% & $ _ # { } ~ ^ \ \textbf{bold} {x} $1$" + " \"quoted\" 'single' -- --- ..."
-PAYLOADS = {
-    # table: (key column, key value or None for the first row, column, text)
-    "sources": ("title", f"<script>window.__pwned=1</script> Title {TEX}"),
-    "claimants": ("name", "<img src=x onerror=\"window.__pwned=2\"> Name {raw}`html <b>b</b>`"),
-    "claims": ("note", f"Note <b>bold</b> {{cite:p}}`nowhere` [link](https://example.org) *star* {TEX}"),
-    "events": ("description", f"<script>alert(3)</script> Event `code` {{raw}}`latex \\LaTeX` {TEX}"),
-    "metrics": ("description", f"Metric <i>i</i> {{sub}}`x` {TEX}"),
-}
-
-
-def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    row = next(r for r in rows if where is None or where(r))
-    row[column] = text
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return row
-
-
-#: The figure of the prose that the edited data changes, by how much.
-AREA_CHANGE = 8
-
-
-@pytest.fixture(scope="module")
-def marked_up(book, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("edited") / "book"
-    shutil.copytree(book, copy, symlinks=True, ignore=shutil.ignore_patterns(
-        ".venv", ".venv-tools", ".git", "__pycache__", ".pytest_cache", "*.egg-info", "node_modules", "screenshots"))
-    data = copy / "data"
-    for table, (column, text) in PAYLOADS.items():
-        _edit_first_row(data / f"{table}.csv", column, text)
-    latest = latest_august_area(data)
-    _edit_first_row(data / "claims.csv", "value", f"{latest.value + AREA_CHANGE:.0f}",
-                    where=lambda r: r["claim_id"] == latest.claim_id)
-    result = build(copy, "book")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return copy
 
 
 def _area_sentence(value: float) -> str:

@@ -441,9 +441,10 @@ class ExactDataText(SphinxTransform):
 
 
 def setup(app):
-    from . import crossref
+    from . import crossref, found
 
     crossref.setup(app)
+    found.setup(app)
     app.add_config_value("kursk_inputs_digest", "", "env")
     app.add_transform(ExactDataText)
     app.connect("config-inited", on_config_inited)

@@ -25,7 +25,8 @@ NOT_INPUTS = {"_build", ".git", ".venv", ".venv-tools", "tests", "benchmarks", "
 
 #: Modules that run only inside Sphinx or before it, never in a chapter's kernel.
 BUILD_SIDE = {"publish/sphinxext.py", "publish/crossref.py", "publish/build.py", "publish/icons.py",
-              "publish/execute.py", "publish/stamps.py", "publish/latex.py"}
+              "publish/execute.py", "publish/stamps.py", "publish/latex.py",
+              "publish/found.py"}
 
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 PDF_NAME = "battle-for-kursk.pdf"
