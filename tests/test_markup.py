@@ -8,7 +8,9 @@ hold HTML (``<script>``, ``<img onerror>``), MyST roles and every character spec
 TeX and BibTeX, and one figure the prose glues changes. The book is built again (web and
 PDF). The web pages must show each text exactly, as escaped text and never as markup; the
 PDF's text layer must hold the original characters; and the changed figure must be printed,
-never the cached one. The last test puts the data back.
+never the cached one. The copy's ``CITATION.cff`` gains a DOI too, which the cite boxes, the
+BibTeX entries, every page's footer and the PDF's title page must then show. The last test
+puts the data and ``CITATION.cff`` back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from conftest import build, edited, folder_digest, latest_august_area, page_text, pdf_text
 
 pytestmark = pytest.mark.build
@@ -50,6 +53,8 @@ def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
 
 #: The figure of the prose that the edited data changes, by how much.
 AREA_CHANGE = 8
+#: The DOI the edited copy's CITATION.cff gains (a Zenodo-style DOI; not a registered one).
+DOI = "10.5281/zenodo.1234567"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +68,8 @@ def marked_up(book, tmp_path_factory) -> Path:
     latest = latest_august_area(data)
     _edit_first_row(data / "claims.csv", "value", f"{latest.value + AREA_CHANGE:.0f}",
                     where=lambda r: r["claim_id"] == latest.claim_id)
+    # A release with a DOI, as Zenodo mints one (test_a_doi_in_citation_cff_reaches_every_output).
+    (cff := copy / "CITATION.cff").write_text(cff.read_text(encoding="utf-8") + f'doi: "{DOI}"\n', encoding="utf-8")
     result = build(copy, "book")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return copy
@@ -175,11 +182,37 @@ def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(marked_up):
     assert (pdf.read_bytes(), folder_digest(web)) == before
 
 
+def test_a_doi_in_citation_cff_reaches_every_output(marked_up):
+    """The DOI is linked in the cite boxes and in every BibTeX entry a reader copies, in the footer
+    of every page, and on the PDF's title page."""
+    out = marked_up / "_build" / "html"
+    link = f'<a class="reference external" href="https://doi.org/{DOI}">https://doi.org/{DOI}</a>'
+    for slug in ("incursion", "how-to-cite"):
+        page = (out / "chapters" / f"{slug}.html").read_text(encoding="utf-8")
+        boxes = re.split(r'<div class="tip admonition">', page)[1:]
+        assert boxes and all(link in box.split('class="highlight-bibtex')[0] for box in boxes), slug
+        # every entry (the book's, the chapter's, the dataset's) has the DOI
+        entries = re.findall(r"@(?:book|incollection|misc)\{kursk-", _visible(page))
+        assert entries and _visible(page).count(f"doi = {{{DOI}}}") == len(entries), slug
+    footer = f'DOI <a href="https://doi.org/{DOI}">https://doi.org/{DOI}</a>.'
+    pages = _pages(marked_up)
+    assert len(pages) > 10
+    for name, page in pages.items():
+        if name != "index.html":  # the front door only sends the reader on to intro.html
+            assert footer in page, name
+    pdf = marked_up / "_build" / "pdf" / "battle-for-kursk.pdf"
+    title_page = re.sub(r"\s+", "", pdf_text(pdf)[0])
+    assert f"DOI:https://doi.org/{DOI}" in title_page
+    links = [a.get_object()["/A"].get("/URI") for a in PdfReader(pdf).pages[0].get("/Annots", [])]
+    assert f"https://doi.org/{DOI}" in links
+
+
 def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up):
-    """Last in this module: it puts the data back. The previous execution cache is kept, so
-    nothing is executed again, and no figure of the edited data survives."""
+    """Last in this module: it puts the data (and CITATION.cff, without the DOI) back. The previous
+    execution cache is kept, so nothing is executed again, and no figure of the edited data survives."""
     shutil.rmtree(marked_up / "data")
     shutil.copytree(book / "data", marked_up / "data")
+    shutil.copy(book / "CITATION.cff", marked_up / "CITATION.cff")
     result = build(marked_up)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr
