@@ -9,8 +9,8 @@ entry carries it, and the footer and the title page show it (:func:`doi`).
 
 from __future__ import annotations
 
-import os
 import html
+import os
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
