@@ -172,6 +172,8 @@ def _edit_first_row(path: Path, column: str, text: str, where=None) -> dict:
 
 #: The figure of the prose that the edited data changes, by how much.
 AREA_CHANGE = 8
+#: The DOI the edited copy's CITATION.cff gains (a Zenodo-style DOI; not a registered one).
+DOI = "10.5281/zenodo.1234567"
 #: The base URL the edited copy is built with (tests/test_found.py).
 BASE_URL = "https://example.org/kursk/"
 
@@ -191,6 +193,8 @@ def marked_up(book, tmp_path_factory) -> Path:
                     where=lambda r: r["claim_id"] == latest.claim_id)
     # the book published at an address (tests/test_found.py): canonical links, sitemap, robots.txt
     _replace_once(copy / "_config.yml", '  baseurl: ""\n', f'  baseurl: "{BASE_URL}"\n')
+    # a release with a DOI, as Zenodo mints one (tests/test_markup.py: the DOI reaches every output)
+    (cff := copy / "CITATION.cff").write_text(cff.read_text(encoding="utf-8") + f'doi: "{DOI}"\n', encoding="utf-8")
     result = build(copy, "book")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     BUILD_LOGS[copy] = result.stdout + result.stderr

@@ -8,8 +8,10 @@ descriptions and metric descriptions hold HTML (``<script>``, ``<img onerror>``)
 roles and every character special to TeX and BibTeX, and one figure the prose glues
 changes. The book is built again (web and PDF). The web pages must show each text exactly,
 as escaped text and never as markup; the PDF's text layer must hold the original
-characters; and the changed figure must be printed, never the cached one. (The copy also
-has a base URL, for tests/test_found.py.) The last test puts the data back.
+characters; and the changed figure must be printed, never the cached one. The copy's
+``CITATION.cff`` gains a DOI too, which the cite boxes, the BibTeX entries, every page's
+footer and the PDF's title page must then show. (The copy also has a base URL, for
+tests/test_found.py.) The last test puts the data and ``CITATION.cff`` back.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import AREA_CHANGE, PAYLOADS, build, edited, folder_digest, latest_august_area, page_text, pdf_text
+from pypdf import PdfReader
+from conftest import AREA_CHANGE, DOI, PAYLOADS, build, edited, folder_digest, latest_august_area, page_text, pdf_text
 
 pytestmark = pytest.mark.build
 
@@ -132,11 +135,37 @@ def test_a_tex_error_keeps_the_last_good_pdf_and_web_book(marked_up):
     assert (pdf.read_bytes(), folder_digest(web)) == before
 
 
+def test_a_doi_in_citation_cff_reaches_every_output(marked_up):
+    """The DOI is linked in the cite boxes and in every BibTeX entry a reader copies, in the footer
+    of every page, and on the PDF's title page."""
+    out = marked_up / "_build" / "html"
+    link = f'<a class="reference external" href="https://doi.org/{DOI}">https://doi.org/{DOI}</a>'
+    for slug in ("incursion", "how-to-cite"):
+        page = (out / "chapters" / f"{slug}.html").read_text(encoding="utf-8")
+        boxes = re.split(r'<div class="tip admonition">', page)[1:]
+        assert boxes and all(link in box.split('class="highlight-bibtex')[0] for box in boxes), slug
+        # every entry (the book's, the chapter's, the dataset's) has the DOI
+        entries = re.findall(r"@(?:book|incollection|misc)\{kursk-", _visible(page))
+        assert entries and _visible(page).count(f"doi = {{{DOI}}}") == len(entries), slug
+    footer = f'DOI <a href="https://doi.org/{DOI}">https://doi.org/{DOI}</a>.'
+    pages = _pages(marked_up)
+    assert len(pages) > 10
+    for name, page in pages.items():
+        if name != "index.html" and not name.startswith("_static/"):  # index.html: the front door
+            assert footer in page, name
+    pdf = marked_up / "_build" / "pdf" / "battle-for-kursk.pdf"
+    title_page = re.sub(r"\s+", "", pdf_text(pdf)[0])
+    assert f"DOI:https://doi.org/{DOI}" in title_page
+    links = [a.get_object()["/A"].get("/URI") for a in PdfReader(pdf).pages[0].get("/Annots", [])]
+    assert f"https://doi.org/{DOI}" in links
+
+
 def test_going_back_to_the_old_data_prints_the_old_figures_again(book, marked_up):
-    """Last in this module: it puts the data back. The previous execution cache is kept, so
-    nothing is executed again, and no figure of the edited data survives."""
+    """Last in this module: it puts the data (and CITATION.cff, without the DOI) back. The previous
+    execution cache is kept, so nothing is executed again, and no figure of the edited data survives."""
     shutil.rmtree(marked_up / "data")
     shutil.copytree(book / "data", marked_up / "data")
+    shutil.copy(book / "CITATION.cff", marked_up / "CITATION.cff")
     result = build(marked_up)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr

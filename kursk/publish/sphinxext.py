@@ -40,7 +40,7 @@ from ..markup import DATA_CLASS
 from . import dataview, icons
 from .bib import bibtex, restore_doctree
 from .latex import keep_together, latex_table
-from .meta import citation, source_date_epoch
+from .meta import citation, doi_title_page, footer, source_date_epoch
 from ..paths import PACKAGE_DIR
 from .stamps import (CACHE_DIR, PDF_NAME, digest_of, execution_cache, inputs_digest, mark_built, published_pdf,
                      remembered, up_to_date)
@@ -82,17 +82,18 @@ def on_config_inited(app, config) -> None:
     bibfile = root / config.bibtex_bibfiles[0]
     _write_if_changed(bibfile, bibtex(dataset.sources))
 
-    # Version and date, from CITATION.cff only.
+    # Version, date and DOI, from CITATION.cff only.
     meta = citation(root)
     config.version = config.release = str(meta["version"])
     config.today = str(meta["date-released"])
     options = dict(config.html_theme_options or {})
-    options["extra_footer"] = (
-        f"<p>Version {meta['version']}, released {meta['date-released']}. "
-        "Text and data: CC BY 4.0; code: MIT. "
-        f"Dataset version {dataset.descriptor['version']}.</p>"
-    )
+    options["extra_footer"] = footer(meta, dataset.descriptor["version"])
     config.html_theme_options = options
+    # The DOI, once a release has one, at the foot of the PDF's title page.
+    if title_doi := doi_title_page(meta):
+        elements = dict(config.latex_elements or {})
+        elements["preamble"] = f"{elements.get('preamble', '')}\n{title_doi}\n"
+        config.latex_elements = elements
 
 
 def on_builder_inited(app) -> None:
