@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
-import pytest
 
 import kursk
 from kursk.charts.dataview import KINDS, SOURCE_FIELDS, cell, marks, shown_columns, text

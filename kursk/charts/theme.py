@@ -23,6 +23,7 @@ import hashlib
 import html
 import io
 import json
+import re
 
 import altair as alt
 import pikepdf
@@ -198,6 +199,14 @@ def render(spec: dict, **_: object) -> dict:
         "application/pdf": stable_pdf(vlc.vegalite_to_pdf(spec)),
         "text/plain": description,
     }
+
+
+#: A chart as :func:`render` writes it into a page, for the publishing side: its opening tag
+#: (``open``, without the ``>``), element ``id``, text alternative (``label``, escaped as in
+#: the page) and compiled Vega spec (``spec``, the JSON of :func:`_embed_json`).
+CHART_MARKUP = re.compile(
+    r'(?P<open><div class="kursk-chart" id="(?P<id>kursk-chart-[0-9a-f]+)"[^>]*?\baria-label="(?P<label>[^"]*)"[^>]*)>'
+    r'<script type="application/json" class="kursk-chart-spec">(?P<spec>.*?)</script>', re.S)
 
 
 alt.renderers.register("kursk", render)

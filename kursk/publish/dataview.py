@@ -22,15 +22,17 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
+from ..charts.theme import CHART_MARKUP
 from ..charts.dataview import SOURCE_FIELDS, Kind, cell, marks, shown_columns, text
 from ..dataset.read import source_labels
+from ..vocabulary import source_and_date
 from ..ledger import LEDGER_DOC, TIMELINE_DOC, claim_anchor, event_anchor
 
 #: Where the charts' CSV files go, in the HTML output.
 CSV_DIR = "_downloads/charts"
+#: A page's link to a chart's CSV file (the group: the file's name).
+CSV_LINK = r'href="[^"]*_downloads/charts/([^"/]+\.csv)"'
 
-CHART = re.compile(r'<div class="kursk-chart" id="kursk-chart-[0-9a-f]+"[^>]*>'
-                   r'<script type="application/json" class="kursk-chart-spec">(.*?)</script>', re.S)
 FIGURE = re.compile(r'<figure\b[^>]*\bid="([^"]+)"')
 NOWRAP = ' class="kursk-nowrap"'
 
@@ -41,8 +43,8 @@ class Sources:
     def __init__(self, app):
         data = app.kursk_dataset
         sources = data.tables["sources"]
-        dates = sources["published"].dt.strftime("%d %b %Y").fillna("n.d.")
-        labels = source_labels(sources).astype(str) + ", " + dates
+        # "Label, date", as the charts' tooltips name a source
+        labels = source_and_date(sources.assign(source_label=source_labels(sources)))
         self.label = dict(zip(sources["source_id"].astype(str), labels))
         self.url = dict(zip(sources["source_id"].astype(str), sources["url"].fillna("").astype(str)))
         claims = data.tables["claims"]
@@ -140,14 +142,14 @@ def add_views(app, pagename: str, body: str, pathto) -> str:
     sources = app.kursk_sources
     folder = Path(app.outdir) / CSV_DIR
     inserts = []
-    for match in CHART.finditer(body):
+    for match in CHART_MARKUP.finditer(body):
         figures = list(FIGURE.finditer(body, 0, match.start()))
         end = body.find("</figure>", match.end())
         if not figures or end < 0 or body.find("</figure>", figures[-1].end(), match.start()) >= 0:
             raise ExtensionError(f"{pagename}: a chart outside a named figure (the data view names its "
                                  "CSV file after the figure's :name:)")
         label = figures[-1].group(1)
-        kind, rows = marks(json.loads(match.group(1)))
+        kind, rows = marks(json.loads(match["spec"]))
         if kind is None:
             raise ExtensionError(f"{pagename}: figure {label} draws no row with an id (claim_id, event_id, "
                                  "place_id, ...), so it can have no data view (see kursk/charts/dataview.py)")
@@ -162,15 +164,3 @@ def add_views(app, pagename: str, body: str, pathto) -> str:
         body = body[:at] + view + body[at:]
     return body
 
-
-def drop_unused(outdir: Path) -> None:
-    """Delete the CSV files no page links to any more (an incremental build keeps the rest)."""
-    folder = outdir / CSV_DIR
-    if not folder.is_dir():
-        return
-    used = set()
-    for page in outdir.rglob("*.html"):
-        used |= set(re.findall(r'href="[^"]*_downloads/charts/([^"/]+)\.csv"', page.read_text(encoding="utf-8")))
-    for path in folder.glob("*.csv"):
-        if path.stem not in used:
-            path.unlink()

@@ -30,8 +30,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
+from ..charts.theme import CHART_MARKUP
 from ..vocabulary import CHAPTER_PAGES
-from .stamps import digest_of, mark_built, up_to_date
+from .stamps import digest_of, drop_unlinked, mark_built, up_to_date
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,6 @@ PREVIEWS = "_static/kursk/previews"
 PREVIEW_WIDTH = 1200
 #: The longest description, in characters (before the ellipsis).
 DESCRIPTION_LENGTH = 200
-#: A chart as the renderer writes it (kursk/charts/theme.py): its text alternative and its spec.
-CHART = re.compile(r'<div class="kursk-chart" id="kursk-chart-[0-9a-f]+"[^>]*?\baria-label="([^"]*)"[^>]*>'
-                   r'<script type="application/json" class="kursk-chart-spec">(.*?)</script>', re.S)
 NO_BASE_URL = ("kursk.found: no base URL is set (html.baseurl in _config.yml), so the pages carry no "
                "canonical link and no og:url, no sitemap.xml is written and robots.txt names no sitemap")
 
@@ -89,9 +87,9 @@ def _ancestors(node):
 def first_chart(doctree) -> tuple[str, dict] | None:
     """The text alternative and the compiled Vega spec of the first chart of a doctree."""
     for raw in doctree.findall(nodes.raw):
-        match = CHART.search(raw.astext())
+        match = CHART_MARKUP.search(raw.astext())
         if match:
-            return html.unescape(match.group(1)), json.loads(match.group(2))
+            return html.unescape(match["label"]), json.loads(match["spec"])
     return None
 
 
@@ -207,15 +205,7 @@ def on_build_finished(app, exception) -> None:
                                     encoding="utf-8")
     if not base and (out / "sitemap.xml").exists():
         (out / "sitemap.xml").unlink()
-    folder = out / PREVIEWS
-    if folder.is_dir():
-        used = set()
-        for page in out.rglob("*.html"):
-            used |= set(re.findall(r'property="og:image" content="[^"]*/previews/([\w.-]+\.png)"',
-                                   page.read_text(encoding="utf-8")))
-        for image in folder.glob("*.png"):
-            if image.name not in used:
-                image.unlink()
+    drop_unlinked(out, PREVIEWS, r'property="og:image" content="[^"]*/previews/([\w.-]+\.png)"')
 
 
 def setup(app) -> None:

@@ -92,6 +92,12 @@ def doi_text(value: str) -> str:
     return DOI_RESOLVER + value
 
 
+def doi_link(meta: dict) -> str:
+    """The DOI as a Markdown link after a reference (" [https://doi.org/…](<…>)"), '' without one."""
+    value = doi(meta)
+    return "" if value is None else f" [{escape(doi_text(value))}](<{doi_url(value)}>)"
+
+
 def doi_footer(meta: dict) -> str:
     """The DOI for the HTML footer: a link, its address and text escaped for HTML ('' without one)."""
     value = doi(meta)
@@ -149,8 +155,7 @@ def reference(slug: str | None = None, root: Path | None = None) -> str:
     year = str(meta["date-released"])[:4]
     book = f"*{meta['title']}*, version {meta['version']} ({meta['date-released']})"
     url = f" {meta['url']}" if meta.get("url") else ""
-    if (value := doi(meta)) is not None:
-        url += f" [{escape(doi_text(value))}](<{doi_url(value)}>)"
+    url += doi_link(meta)
     if slug is None:
         return f"{authors(meta)} ({year}). {book}.{url}"
     return f"{authors(meta)} ({year}). “{chapter_title(slug, root)}”. In {book}.{url}"
@@ -241,7 +246,7 @@ def dataset_box(data) -> Markdown:
     fields = {"author": bibtex_authors(meta), "title": data.descriptor["title"], "year": year,
               "version": version, "note": f"Dataset, version {version}"}
     if (value := doi(meta)) is not None:  # the release's archive holds the dataset too
-        reference += f" [{escape(doi_text(value))}](<{doi_url(value)}>)"
+        reference += doi_link(meta)
         fields["doi"] = value
     entry = _entry("misc", f"kursk-dataset-{version}", fields)
     return Markdown(

@@ -33,6 +33,7 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .. import __version__
+from ..charts.theme import CHART_MARKUP
 from ..dataset import DATASET_DIR
 from ..dataset.database import write_sqlite
 from ..dataset.read import data_files, load, read_descriptor
@@ -42,7 +43,7 @@ from .bib import bibtex, restore_doctree
 from .latex import keep_together, latex_table
 from .meta import citation, doi_title_page, footer, source_date_epoch
 from ..paths import PACKAGE_DIR
-from .stamps import (CACHE_DIR, PDF_NAME, digest_of, execution_cache, inputs_digest, mark_built, published_pdf,
+from .stamps import (CACHE_DIR, PDF_NAME, digest_of, drop_unlinked, execution_cache, inputs_digest, mark_built, published_pdf,
                      remembered, up_to_date)
 
 PUBLISH_DIR = Path(__file__).resolve().parent
@@ -187,9 +188,6 @@ BODY_PATTERNS = (
 DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
                     "sphinx-book-theme.js")
 
-#: A chart's spec, inline in the page as the renderer wrote it (kursk/charts/theme.py).
-CHART_SPEC = re.compile(r'(<div class="kursk-chart" id="(kursk-chart-[0-9a-f]+)"[^>]*)>'
-                        r'<script type="application/json" class="kursk-chart-spec">(.*?)</script>', re.S)
 SPECS_DIR = "specs"
 
 
@@ -201,14 +199,14 @@ def _specs_out(app, context) -> str:
     the tooltips) is sent, and compressed, once (see :func:`_specs_script`). A script,
     not JSON, so that charts draw from a book opened from disk (file://) too."""
     folder = Path(app.outdir) / "_static" / OUT_SUBDIR / SPECS_DIR
-    found = [match.groups() for match in CHART_SPEC.finditer(context["body"])]
+    found = [(match["id"], match["spec"]) for match in CHART_MARKUP.finditer(context["body"])]
     if not found:
         return context["body"]
-    text, name = _specs_script([(chart_id, payload) for _, chart_id, payload in found])
+    text, name = _specs_script(found)
     folder.mkdir(parents=True, exist_ok=True)
     _write_if_changed(folder / name, text)
     src = html.escape(context["pathto"](f"_static/{OUT_SUBDIR}/{SPECS_DIR}/{name}", 1), quote=True)
-    return CHART_SPEC.sub(lambda match: f'{match.group(1)} data-spec="{src}">', context["body"])
+    return CHART_MARKUP.sub(lambda match: f'{match["open"]} data-spec="{src}">', context["body"])
 
 
 def _specs_script(specs: list[tuple[str, str]]) -> tuple[str, str]:
@@ -228,19 +226,6 @@ def _drop_stale_pages(app) -> None:
         rel = page.relative_to(outdir)
         if rel.parts[0] not in ("_static", "_sources", "_images", "_downloads") and rel.as_posix() not in keep:
             page.unlink()
-
-
-def _drop_unused_specs(outdir: Path) -> None:
-    """Delete the spec scripts no page uses any more (an incremental build keeps the rest)."""
-    folder = outdir / "_static" / OUT_SUBDIR / SPECS_DIR
-    if not folder.is_dir():
-        return
-    used = set()
-    for page in outdir.rglob("*.html"):
-        used |= set(re.findall(r'data-spec="[^"]*/([\w-]+)\.js"', page.read_text(encoding="utf-8")))
-    for spec in folder.glob("*.js"):
-        if spec.stem not in used:
-            spec.unlink()
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -415,8 +400,9 @@ def on_build_finished(app, exception) -> None:
         redirect.write_text(REDIRECT.format(title=html.escape(app.config.html_title or app.config.project)),
                             encoding="utf-8")
     _drop_stale_pages(app)
-    _drop_unused_specs(Path(app.outdir))
-    dataview.drop_unused(Path(app.outdir))
+    # what no page uses any more: chart specs, and the charts' CSV files
+    drop_unlinked(Path(app.outdir), f"_static/{OUT_SUBDIR}/{SPECS_DIR}", r'data-spec="[^"]*/([\w-]+\.js)"')
+    drop_unlinked(Path(app.outdir), dataview.CSV_DIR, dataview.CSV_LINK)
     pages = [p for p in Path(app.outdir).rglob("*.html") if "_static" not in p.parts]
     _write_if_changed(out / "icons.css", icons.stylesheet(icons.icons_in(pages)))
     # The theme's stylesheet, copied afresh by every build, without its icon font (parsed once per

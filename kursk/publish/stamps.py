@@ -6,6 +6,7 @@
 * :func:`execution_cache` is the folder of myst-nb's execution cache for the present
   dataset and package (:func:`inputs_digest`): a data change re-executes the chapters.
 * :func:`published_pdf` is where the last good PDF edition lies.
+* :func:`drop_unlinked` deletes the files an earlier build wrote and no page uses any more.
 
 The build script and the Sphinx extension both read these; this module imports neither.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from ..dataset.read import data_files
@@ -26,7 +28,7 @@ NOT_INPUTS = {"_build", ".git", ".venv", ".venv-tools", "tests", "benchmarks", "
 #: Modules that run only inside Sphinx or before it, never in a chapter's kernel.
 BUILD_SIDE = {"publish/sphinxext.py", "publish/crossref.py", "publish/build.py", "publish/icons.py",
               "publish/execute.py", "publish/stamps.py", "publish/latex.py",
-              "publish/found.py"}
+              "publish/found.py", "publish/dataview.py"}
 
 CACHE_DIR = Path("_build") / ".jupyter_cache"
 PDF_NAME = "battle-for-kursk.pdf"
@@ -109,3 +111,19 @@ def execution_cache(root: Path) -> Path:
     """myst-nb's execution cache for the present dataset and package (:mod:`kursk.publish.execute`
     fills it in parallel before a build)."""
     return root / CACHE_DIR / inputs_digest(root / "data", kernel_only=True)[:16]
+
+
+def drop_unlinked(outdir: Path, folder: str, link: str) -> None:
+    """Delete the files of ``folder`` (in the HTML output ``outdir``) that no page links to any
+    more: an incremental build rewrites only the pages that changed, and keeps the files the
+    others still use. ``link`` is a pattern of a page's markup whose one group is a file's name."""
+    files = outdir / folder
+    if not files.is_dir():
+        return
+    pattern = re.compile(link)
+    used = set()
+    for page in outdir.rglob("*.html"):
+        used |= set(pattern.findall(page.read_text(encoding="utf-8")))
+    for path in files.iterdir():
+        if path.is_file() and path.name not in used:
+            path.unlink()
